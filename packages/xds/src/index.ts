@@ -1,0 +1,116 @@
+// @dubbo-mesh/xds: bootstrap, validated xDS resources, and (later) the ADS client.
+// Generated protobuf code is reachable under src/gen/ for code that needs raw messages.
+
+export { BootstrapError } from "./bootstrap/bootstrap-error.js";
+export { bootstrapToJson } from "./bootstrap/bootstrap-json.js";
+export { type BuildBootstrapOptions, buildBootstrap } from "./bootstrap/build-bootstrap.js";
+export { clientListenerName, serverListenerName } from "./bootstrap/listener-names.js";
+export { type LoadBootstrapOptions, loadBootstrap } from "./bootstrap/load-bootstrap.js";
+export { type ClientIdentity, nodeMessage } from "./bootstrap/node-message.js";
+export { parseBootstrap } from "./bootstrap/parse-bootstrap.js";
+export { parseServerUri, type ServerAddress } from "./bootstrap/server-uri.js";
+export type {
+  AuthorityConfig,
+  Bootstrap,
+  CallCredentials,
+  CertificateProviderConfig,
+  ChannelCredentials,
+  FileWatcherCertificateProvider,
+  JwtTokenFileCallCredentials,
+  Locality,
+  NodeConfig,
+  XdsServerConfig,
+} from "./bootstrap/types.js";
+export { validationContextFor } from "./bootstrap/validation-context.js";
+
+export { clusterType } from "./resources/cluster/cluster-type.js";
+export type {
+  ClusterDiscovery,
+  LbPolicyConfig,
+  OutlierDetectionConfig,
+  ValidatedCluster,
+} from "./resources/cluster/types.js";
+export { clusterLoadAssignmentType } from "./resources/cluster-load-assignment/cluster-load-assignment-type.js";
+export type {
+  DropOverloadConfig,
+  EndpointConfig,
+  EndpointHealth,
+  LocalityConfig,
+  LocalityEndpointsConfig,
+  ValidatedClusterLoadAssignment,
+} from "./resources/cluster-load-assignment/types.js";
+export { type CidrConfig, cidrContains } from "./resources/common/cidr.js";
+export { type Fraction, type FractionDenominator, fractionHits } from "./resources/common/fraction.js";
+export {
+  type HeaderMatcherConfig,
+  type HeaderMatchRule,
+  matchHeader,
+} from "./resources/common/header-matcher.js";
+export { convertRe2, type Re2Conversion } from "./resources/common/re2.js";
+export type { HostPort } from "./resources/common/socket-address.js";
+export { matchString, type StringMatcherConfig } from "./resources/common/string-matcher.js";
+export { grpcCodeForHttpStatus } from "./resources/http-filters/fault.js";
+export type {
+  FaultAbort,
+  FaultConfig,
+  FaultDelay,
+  FilterOverrides,
+  HttpFilterConfig,
+  HttpFilterOverride,
+  RbacConfig,
+  RbacPermission,
+  RbacPolicy,
+  RbacPrincipal,
+  RbacRules,
+} from "./resources/http-filters/types.js";
+export { listenerType } from "./resources/listener/listener-type.js";
+export type {
+  ClientListener,
+  ConnectionSourceType,
+  FilterChainConfig,
+  FilterChainMatchConfig,
+  HttpConnectionManagerConfig,
+  RouteSource,
+  ServerListener,
+  ValidatedListener,
+} from "./resources/listener/types.js";
+export {
+  type AnyResourceType,
+  type DecodedResource,
+  type DecodeOptions,
+  decodeResource,
+  type ResourceValues,
+  resourceTypeFor,
+  resourceTypes,
+} from "./resources/registry.js";
+export {
+  canonicalResourceName,
+  isXdstpName,
+  parseXdstpName,
+  type XdstpName,
+} from "./resources/resource-name.js";
+export type { ResourceKind, ValidationContext, XdsResourceType } from "./resources/resource-type.js";
+export { findVirtualHost } from "./resources/route-configuration/domain-match.js";
+export { routeConfigurationType } from "./resources/route-configuration/route-configuration-type.js";
+export { type CallAttributes, matchRoute } from "./resources/route-configuration/route-match.js";
+export type {
+  HashPolicyConfig,
+  PathMatch,
+  QueryParameterMatch,
+  RetryPolicyConfig,
+  RouteAction,
+  RouteConfig,
+  RouteMatchConfig,
+  ValidatedRouteConfiguration,
+  VirtualHostConfig,
+  WeightedClusterConfig,
+} from "./resources/route-configuration/types.js";
+export type {
+  CertificateProviderRef,
+  DownstreamTlsConfig,
+  SanMatcherConfig,
+  SanType,
+  UpstreamTlsConfig,
+} from "./resources/tls/types.js";
+export { canonicalTypeName, DubboTypeUrl, TypeName, typeUrlOf } from "./resources/type-urls.js";
+export type { Validated } from "./resources/validation.js";
