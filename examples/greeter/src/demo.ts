@@ -13,7 +13,9 @@ server.register(GreetService, greeterImpl("v1"), { version: "1.0.0" });
 server.register(GreetService, greeterImpl("v2"), { version: "2.0.0" });
 const { port } = await server.listen({ host: "127.0.0.1", port: Number(values.port) });
 const base = `http://127.0.0.1:${port}`;
-console.log(`greeter listening on ${base} (gRPC, Triple JSON/proto, HTTP/1.1 and HTTP/2, health, reflection)`);
+console.log(
+  `greeter listening on ${base} (gRPC, Triple JSON/proto, HTTP/1.1 and HTTP/2, health, reflection)`,
+);
 
 const grpc = createTransport({ baseUrl: base });
 const http1 = createTransport({ baseUrl: base, httpVersion: "1.1", codec: "json" });
@@ -37,7 +39,10 @@ await Promise.all([grpc.close(), http1.close()]);
 if (values.once) {
   await server.close({ graceMs: 1000 });
 } else {
-  console.log(`\ntry: curl -H 'content-type: application/json' -H 'tri-service-version: 2.0.0' -d '{"name":"you"}' ${base}/greet.v1.GreetService/Greet`);
+  console.log(
+    `\ntry: curl -H 'content-type: application/json' -H 'tri-service-version: 2.0.0' -d '{"name":"you"}' ${base}/greet.v1.GreetService/Greet`,
+  );
   console.log("Ctrl-C stops the server");
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void server.close({ graceMs: 2000 }).then(() => process.exit(0)));
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => void server.close({ graceMs: 2000 }).then(() => process.exit(0)));
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Interceptor } from "../interceptor/interceptor.js";
 
 export interface TripleServerOptions {
@@ -19,6 +20,11 @@ export interface TripleServerOptions {
   health?: boolean;
   /** Serve grpc.reflection v1 and v1alpha (default true). */
   reflection?: boolean;
+  /**
+   * Serves HTTP/1.1 requests whose path is not a registered method (an admin or REST API sharing the
+   * RPC port). Without it such requests get Triple's 404.
+   */
+  httpFallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Called with errors that are not the caller's fault (handler bugs, socket errors). Default: ignore. */
   onError?: (error: unknown, where: string) => void;
 }

@@ -218,7 +218,7 @@ export class TripleServer {
     }
     stream.on("error", (e) => this.rt.onError(e, "http/2 stream"));
     const ex = http2Unary(stream, headers);
-    if (ct !== undefined && ct.startsWith("application/grpc")) {
+    if (ct?.startsWith("application/grpc")) {
       // application/grpc+thrift and friends: a gRPC client, so answer in gRPC's terms.
       return grpcTrailersOnly(stream, ct, Code.Internal, `unsupported content-type "${ct}"`);
     }
@@ -226,6 +226,9 @@ export class TripleServer {
   }
 
   private onHttp1(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const fallback = this.options.httpFallback;
+    if (fallback !== undefined && this.router.find(req.url ?? "", "", "") === undefined)
+      return fallback(req, res);
     const ex = http1Unary(req, res, this.draining);
     const format = parseContentType(req.headers[H.contentType]);
     if (format?.protocol === "grpc") {
