@@ -1,4 +1,5 @@
-// @dubbo-mesh/xds: bootstrap, validated xDS resources, and (later) the ADS client.
+// @dubbo-mesh/xds: bootstrap, validated xDS resources, the ADS client (state of the world and delta)
+// with its CSDS service, and the call-time target resolver.
 // Generated protobuf code is reachable under src/gen/ for code that needs raw messages.
 
 export { BootstrapError } from "./bootstrap/bootstrap-error.js";
@@ -23,6 +24,26 @@ export type {
 } from "./bootstrap/types.js";
 export { validationContextFor } from "./bootstrap/validation-context.js";
 
+export type { BackoffOptions } from "./client/backoff.js";
+export type { ResourceState, ResourceStatus } from "./client/client-status.js";
+export type { XdsLogger } from "./client/logger.js";
+export { closeSharedXdsClients, getXdsClient } from "./client/shared-clients.js";
+export type { CancelWatch, ResourceWatcher } from "./client/watcher.js";
+export {
+  type AdsProtocolName,
+  serverOf,
+  XdsClient,
+  type XdsClientOptions,
+} from "./client/xds-client.js";
+export { XdsClientError, type XdsClientErrorKind } from "./client/xds-client-error.js";
+export {
+  type ClientConfigOptions,
+  clientConfigOf,
+  clientStatusResponse,
+} from "./csds/client-status-response.js";
+export { type CsdsSource, csdsImpl } from "./csds/csds-service.js";
+export type { LeafCluster, ResolvedCluster, TargetConfig } from "./resolver/target-config.js";
+export { type TargetWatcher, type WatchTargetOptions, watchTarget } from "./resolver/watch-target.js";
 export { clusterType } from "./resources/cluster/cluster-type.js";
 export type {
   ClusterDiscovery,

@@ -1,0 +1,9 @@
+// XdsClient over state-of-the-world ADS against the in-process Triple ADS server.
+import { defineClientScenarios } from "./support/client-scenarios.js";
+import { startInprocControlPlane } from "./support/inproc-control-plane.js";
+
+defineClientScenarios({
+  protocol: "sotw",
+  against: "the in-process Triple ADS server",
+  start: startInprocControlPlane,
+});
