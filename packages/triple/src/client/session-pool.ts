@@ -65,7 +65,7 @@ export class SessionPool {
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       if (!s.closing && s.active < s.maxStreams) {
-        s.active++;
+        if (s.active++ === 0) s.session.ref();
         return s;
       }
     }
@@ -78,11 +78,13 @@ export class SessionPool {
     }
     const s = this.open();
     s.active++;
+    s.session.ref();
     return s;
   }
 
   release(s: PooledSession): void {
-    s.active--;
+    // A connection keeps the process alive only while it carries calls (an idle pool must not).
+    if (--s.active === 0) s.session.unref();
     s.lastUsed = Date.now();
     if (s.closing && s.active === 0) s.session.close();
   }

@@ -18,7 +18,8 @@ import type { PeerInfo } from "./server-call.js";
 import type { ServerMethod } from "./server-method.js";
 import { runtimeFrom, type ServerRuntime, type TripleServerOptions } from "./server-options.js";
 import type { HandlerContext, ServiceImpl } from "./service-types.js";
-import { respondTripleError, serveTripleUnary, type UnaryHttp } from "./triple-exchange.js";
+import { respondTripleError, serveTripleUnary } from "./triple-exchange.js";
+import { Http1Unary, Http2Unary, type UnaryHttp } from "./unary-http.js";
 
 export interface RegisterOptions {
   /** Dubbo service group (`tri-service-group`); default none. */
@@ -44,6 +45,7 @@ export class TripleServer {
   private readonly h2: http2.Http2Server;
   private listener: NetServer | undefined;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private readonly h1Sockets = new Set<import("node:net").Socket>();
   private readonly peers = new WeakMap<object, PeerInfo>();
   private readonly files = new Map<string, DescFile>();
   private draining = false;
@@ -54,6 +56,14 @@ export class TripleServer {
     this.h1 = http.createServer({ maxHeaderSize: maxHeaderBytes, keepAliveTimeout: 30_000 }, (req, res) =>
       this.onHttp1(req, res),
     );
+    // node:http tracks its connections (closeIdleConnections, closeAllConnections, header and request
+    // timeouts) only from its 'listening' event on; this one never listens itself (the sniffing listener
+    // hands it sockets), so start the tracking here, and count the sockets ourselves for close().
+    this.h1.emit("listening");
+    this.h1.on("connection", (socket: import("node:net").Socket) => {
+      this.h1Sockets.add(socket);
+      socket.once("close", () => this.h1Sockets.delete(socket));
+    });
     this.h1.on("clientError", (err, socket) => {
       // A malformed HTTP/1.1 request: answer 400 on that connection only.
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
@@ -165,11 +175,12 @@ export class TripleServer {
     clearTimeout(timer);
     for (const s of this.sessions) s.destroy(); // cancels whatever is still running (handlers see their signal abort)
     this.h1.closeAllConnections();
+    for (const s of this.h1Sockets) s.destroy();
     await closed;
   }
 
   private h1Connections(): Promise<number> {
-    return new Promise((resolve) => this.h1.getConnections((_, n) => resolve(n ?? 0)));
+    return Promise.resolve(this.h1Sockets.size);
   }
 
   private peerOf(key: object, socket: { remoteAddress?: string; remotePort?: number } | undefined): PeerInfo {
@@ -195,7 +206,7 @@ export class TripleServer {
           `method ${headers[":method"]} is not supported, use POST`,
         );
       }
-      const found = this.route(headers);
+      const found = this.route(headers[":path"] ?? "", headers);
       if (typeof found !== "object") {
         return grpcTrailersOnly(
           stream,
@@ -217,19 +228,19 @@ export class TripleServer {
       );
     }
     stream.on("error", (e) => this.rt.onError(e, "http/2 stream"));
-    const ex = http2Unary(stream, headers);
+    const ex = new Http2Unary(stream, headers);
     if (ct?.startsWith("application/grpc")) {
       // application/grpc+thrift and friends: a gRPC client, so answer in gRPC's terms.
       return grpcTrailersOnly(stream, ct, Code.Internal, `unsupported content-type "${ct}"`);
     }
-    this.serveUnary(ex, headers, format, peer);
+    this.serveUnary(ex, format, peer);
   }
 
   private onHttp1(req: http.IncomingMessage, res: http.ServerResponse): void {
     const fallback = this.options.httpFallback;
     if (fallback !== undefined && this.router.find(req.url ?? "", "", "") === undefined)
       return fallback(req, res);
-    const ex = http1Unary(req, res, this.draining);
+    const ex = new Http1Unary(req, res, this.draining);
     const format = parseContentType(req.headers[H.contentType]);
     if (format?.protocol === "grpc") {
       return respondTripleError(
@@ -242,16 +253,12 @@ export class TripleServer {
         415,
       );
     }
-    this.serveUnary(ex, req.headers, format, this.peerOf(req.socket, req.socket));
+    this.serveUnary(ex, format, this.peerOf(req.socket, req.socket));
   }
 
-  private serveUnary(
-    ex: UnaryHttp,
-    headers: RawHeaders,
-    format: ReturnType<typeof parseContentType>,
-    peer: PeerInfo,
-  ): void {
-    const method = headers[":method"] ?? (ex as { method?: string }).method;
+  private serveUnary(ex: UnaryHttp, format: ReturnType<typeof parseContentType>, peer: PeerInfo): void {
+    const headers = ex.headers;
+    const method = ex.method;
     if (method !== "POST") {
       ex.body.resume();
       return respondTripleError(
@@ -274,15 +281,12 @@ export class TripleServer {
         415,
       );
     }
-    const found = this.route(headers);
+    const found = this.route(ex.path, headers);
     if (typeof found !== "object") {
       ex.body.resume();
       return respondTripleError(
         ex,
-        new RpcError(
-          Code.Unimplemented,
-          notFoundMessage(headers[":path"] ?? (ex as { path?: string }).path, found),
-        ),
+        new RpcError(Code.Unimplemented, notFoundMessage(ex.path, found)),
         undefined,
         404,
       );
@@ -302,14 +306,10 @@ export class TripleServer {
     serveTripleUnary(ex, found, format.codec, groupOf(headers), versionOf(headers), peer, this.rt);
   }
 
-  private route(headers: RawHeaders): ServerMethod | string | undefined {
-    const path = (headers[":path"] ?? (headers as { [k: symbol]: string })[pathKey]) as string | undefined;
-    return this.router.find(path ?? "", groupOf(headers), versionOf(headers));
+  private route(path: string, headers: RawHeaders): ServerMethod | string | undefined {
+    return this.router.find(path, groupOf(headers), versionOf(headers));
   }
 }
-
-/** HTTP/1.1 requests carry the path on the request object; we stash it under a symbol on the headers. */
-const pathKey = Symbol("path");
 
 function groupOf(headers: RawHeaders): string {
   const g = headers[H.triServiceGroup] ?? headers[H.restServiceGroup];
@@ -348,56 +348,6 @@ function grpcTrailersOnly(
     { endStream: true },
   );
   stream.resume();
-}
-
-function http2Unary(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): UnaryHttp {
-  let responded = false;
-  return {
-    headers,
-    body: stream,
-    get responded() {
-      return responded || stream.destroyed;
-    },
-    respond(status, out, body) {
-      if (responded || stream.destroyed) return;
-      responded = true;
-      stream.respond({ ":status": status, ...out });
-      stream.end(body);
-    },
-    onAbort(listener) {
-      stream.on("close", () => {
-        if (!responded) listener();
-      });
-    },
-  };
-}
-
-function http1Unary(req: http.IncomingMessage, res: http.ServerResponse, draining: boolean): UnaryHttp {
-  (req.headers as unknown as { [k: symbol]: string | undefined })[pathKey] = req.url;
-  let responded = false;
-  return Object.assign(
-    {
-      headers: req.headers,
-      body: req,
-      get responded() {
-        return responded || res.destroyed;
-      },
-      respond(status: number, out: Record<string, string | string[] | number>, body: Uint8Array | string) {
-        if (responded || res.destroyed) return;
-        responded = true;
-        if (draining) out.connection = "close";
-        out["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-        res.writeHead(status, out);
-        res.end(body);
-      },
-      onAbort(listener: () => void) {
-        res.on("close", () => {
-          if (!res.writableFinished) listener();
-        });
-      },
-    },
-    { method: req.method, path: req.url },
-  );
 }
 
 export function createTripleServer(options?: TripleServerOptions): TripleServer {
