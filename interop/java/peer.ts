@@ -20,7 +20,17 @@ const OUTPUT_LIMIT = 256 * 1024;
 const DEFAULT_JVM_ARGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"];
 
 export type RegisterMode = "interface" | "instance" | "all";
-export type JavaCallKind = "unary" | "server-stream" | "client-stream" | "bidi" | "demo-hello" | "demo-user";
+export type JavaCallKind =
+  | "unary"
+  | "server-stream"
+  | "client-stream"
+  | "bidi"
+  | "demo-hello"
+  | "demo-user"
+  | "demo-order"
+  | "demo-error"
+  | "generic-hello"
+  | "generic-user";
 
 export interface JavaProviderOptions {
   /** Triple port; a free one is picked when omitted. */
@@ -228,6 +238,54 @@ export async function runJavaConsumer(opts: JavaConsumerOptions): Promise<JavaCo
   return { code, results, stderr: out.stderr() };
 }
 
+export interface HessianVectorInput {
+  name: string;
+  /** How many values the bytes hold (read one after another from one stream). */
+  count: number;
+  hex: string;
+}
+
+/** One line of `hessian-vectors`: Java's bytes and what it made of the values, or its error. */
+export interface HessianVectorLine {
+  name: string;
+  hex?: string;
+  /** Describe.java rendering of each value, e.g. `Long:5`, `java.util.ArrayList[Integer:1]`. */
+  java?: string[];
+  error?: string;
+}
+
+/**
+ * `hessian-vectors encode`: hessian-lite writes the peer's own corpus (JavaCorpus.java).
+ * `hessian-vectors decode`: hessian-lite reads each input and writes the values again.
+ */
+export async function runHessianVectors(
+  mode: "encode" | "decode",
+  input: readonly HessianVectorInput[] = [],
+): Promise<HessianVectorLine[]> {
+  const jar = await ensureJavaPeerJar();
+  const child = spawn("java", [...DEFAULT_JVM_ARGS, "-jar", jar, "hessian-vectors", mode], {
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  const out = collectAll(child);
+  child.stdin?.on("error", () => {}); // a JVM that died early: the exit code tells
+  child.stdin?.end(input.map((v) => `${v.name}\t${v.count}\t${v.hex}\n`).join(""));
+  const code = await exitCode(child, CONSUMER_TIMEOUT_MS).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    throw new Error(
+      "java is not on PATH: the Java interop tests need a JDK 17+ (Debian: openjdk-17-jdk-headless)",
+    );
+  });
+  if (code !== 0) throw new Error(`hessian-vectors ${mode} exited with ${code}:\n${tail(out.stderr())}`);
+  return out
+    .stdout()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as HessianVectorLine);
+}
+
 // ---- process plumbing ----
 
 const live = new Set<ChildProcess>();
@@ -320,6 +378,17 @@ function collect(child: ChildProcess): Collected {
     all: () => all,
     onStdoutLine: (listener) => listeners.push(listener),
   };
+}
+
+/** Like collect(), without the output cap: vector runs print a few MB of hex. */
+function collectAll(child: ChildProcess): { stdout(): string; stderr(): string } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.setEncoding("utf8");
+  child.stderr?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => stdout.push(chunk));
+  child.stderr?.on("data", (chunk: string) => stderr.push(chunk));
+  return { stdout: () => stdout.join(""), stderr: () => stderr.join("") };
 }
 
 function pushFlag(args: string[], flag: string, value: string | number | undefined): void {

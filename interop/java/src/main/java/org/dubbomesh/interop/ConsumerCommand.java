@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.Invoker;
+import org.apache.dubbo.rpc.service.GenericService;
 import org.dubbomesh.greet.v1.GreetService;
 
 /**
@@ -17,8 +18,8 @@ import org.dubbomesh.greet.v1.GreetService;
  */
 final class ConsumerCommand {
     static final List<String> DEFAULT_CALLS = List.of("unary", "server-stream", "client-stream", "bidi");
-    static final List<String> ALL_CALLS =
-            List.of("unary", "server-stream", "client-stream", "bidi", "demo-hello", "demo-user");
+    static final List<String> ALL_CALLS = List.of("unary", "server-stream", "client-stream", "bidi",
+            "demo-hello", "demo-user", "demo-order", "demo-error", "generic-hello", "generic-user");
 
     private ConsumerCommand() {}
 
@@ -55,14 +56,16 @@ final class ConsumerCommand {
             }
         }
         int timeoutMs = Integer.parseInt(args.get("timeout-ms", "5000"));
-        boolean wantsGreet = calls.stream().anyMatch(c -> !c.startsWith("demo-"));
+        boolean wantsGreet = calls.stream().anyMatch(c -> !c.startsWith("demo-") && !c.startsWith("generic-"));
         boolean wantsDemo = calls.stream().anyMatch(c -> c.startsWith("demo-"));
+        boolean wantsGeneric = calls.stream().anyMatch(c -> c.startsWith("generic-"));
 
         // Only reference what is called: an unused reference would still wait for its providers.
         ReferenceConfig<GreetService> greetRef =
                 wantsGreet ? reference(GreetService.class, url, args, timeoutMs) : null;
         ReferenceConfig<DemoService> demoRef =
                 wantsDemo ? reference(DemoService.class, args.get("demo-url", url), args, timeoutMs) : null;
+        ReferenceConfig<GenericService> genericRef = wantsGeneric ? genericReference(args.get("demo-url", url), args, timeoutMs) : null;
 
         DubboBootstrap bootstrap = DubboBootstrap.getInstance()
                 .application(DubboSetup.application(args.get("app", "java-consumer"), null))
@@ -72,6 +75,9 @@ final class ConsumerCommand {
         }
         if (demoRef != null) {
             bootstrap.reference(demoRef);
+        }
+        if (genericRef != null) {
+            bootstrap.reference(genericRef);
         }
         bootstrap.start();
 
@@ -90,6 +96,14 @@ final class ConsumerCommand {
             demo = new DemoCalls(demoRef.get());
         }
 
+        GenericCalls generic = null;
+        if (genericRef != null) {
+            if (registry != null && args.get("demo-url", url) == null) {
+                awaitProviders(genericRef.getInvoker(), timeoutMs);
+            }
+            generic = new GenericCalls(genericRef.get());
+        }
+
         boolean allOk = true;
         for (String call : calls) {
             Map<String, Object> result = switch (call) {
@@ -99,6 +113,10 @@ final class ConsumerCommand {
                 case "bidi" -> greet.bidi(names);
                 case "demo-hello" -> demo.hello(name);
                 case "demo-user" -> demo.echoUser(name);
+                case "demo-order" -> demo.order(name);
+                case "demo-error" -> demo.error();
+                case "generic-hello" -> generic.hello(name);
+                case "generic-user" -> generic.echoUser(name);
                 default -> throw new IllegalArgumentException("unknown call kind: " + call);
             };
             allOk &= Boolean.TRUE.equals(result.get("ok"));
@@ -123,6 +141,23 @@ final class ConsumerCommand {
         // One attempt per call: the tests assert on the first answer, not on Dubbo's failover.
         ref.setRetries(0);
         // Report an unreachable provider as a failed call line rather than a stack trace at startup.
+        ref.setCheck(false);
+        return ref;
+    }
+
+    /** A GenericService reference to DemoService: calls go out as $invoke with generic=true. */
+    private static ReferenceConfig<GenericService> genericReference(String url, CliArgs args, int timeoutMs) {
+        ReferenceConfig<GenericService> ref = new ReferenceConfig<>();
+        ref.setInterface(DemoService.class.getName());
+        ref.setGeneric("true");
+        ref.setProtocol(url != null && url.startsWith("dubbo://") ? "dubbo" : "tri");
+        if (url != null) {
+            ref.setUrl(url);
+        }
+        ref.setGroup(args.get("group"));
+        ref.setVersion(args.get("version"));
+        ref.setTimeout(timeoutMs);
+        ref.setRetries(0);
         ref.setCheck(false);
         return ref;
     }

@@ -25,6 +25,7 @@ public final class Main {
             switch (args[0]) {
                 case "provider" -> ProviderCommand.run(rest);
                 case "consumer" -> System.exit(ConsumerCommand.run(rest));
+                case "hessian-vectors" -> System.exit(HessianVectors.run(rest));
                 default -> {
                     usage();
                     System.exit(2);
@@ -43,7 +44,10 @@ public final class Main {
                 "  provider --port P [--group G] [--version V] [--registry zookeeper://127.0.0.1:2181]",
                 "           [--register-mode interface|instance|all] [--app NAME] [--dubbo-port P2] [--host IP]",
                 "  consumer --url tri://127.0.0.1:P [--group G] [--version V] [--registry zookeeper://...]",
-                "           [--name N] [--names a,b,c] [--calls unary,server-stream,client-stream,bidi,demo-hello,demo-user]",
-                "           [--app NAME] [--timeout-ms 5000] [--discovery interface|instance|all]"));
+                "           [--name N] [--names a,b,c] [--calls unary,server-stream,client-stream,bidi,demo-hello,demo-user,",
+                "            demo-order,demo-error,generic-hello,generic-user] [--demo-url dubbo://127.0.0.1:P2]",
+                "           [--app NAME] [--timeout-ms 5000] [--discovery interface|instance|all]",
+                "  hessian-vectors encode          (JSON lines: name, hex, java)",
+                "  hessian-vectors decode < lines  (name<TAB>count<TAB>hex in; JSON lines: name, hex, java | error)"));
     }
 }
