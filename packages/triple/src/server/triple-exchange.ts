@@ -164,7 +164,10 @@ function readBody(body: Readable, maxBytes: number, ex: TripleUnaryExchange): vo
       return;
     }
     if (first === undefined) first = chunk;
-    else (rest ??= [first]).push(chunk);
+    else {
+      rest ??= [first];
+      rest.push(chunk);
+    }
   });
   body.on("end", () => {
     if (failed) return;
