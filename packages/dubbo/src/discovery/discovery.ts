@@ -29,13 +29,31 @@ export interface ServiceRegistration {
 }
 
 /**
+ * What a source knows about one update, beyond the list itself (optional, added after the first
+ * version of this contract: sources that pass nothing keep working).
+ */
+export interface WatchUpdate {
+  /**
+   * True when the source is sure the list is complete and current, in particular when it is empty
+   * because the registry answered "no providers" (Dubbo's `empty://` notification), not because it
+   * could not be reached. The SDK's Directory applies an empty list only when it is confirmed and
+   * otherwise keeps the last known good list.
+   */
+  readonly confirmed?: boolean;
+}
+
+/**
  * A source of endpoints: static addresses, ZooKeeper, xDS, Kubernetes DNS. `watch` calls the listener
  * with the full current list whenever it changes (and once as soon as it is known). A source must
- * never report an empty list it is not sure of (a registry outage keeps the last known good list).
+ * never report an empty list it is not sure of (a registry outage keeps the last known good list);
+ * when it reports one it is sure of, it says so with `{ confirmed: true }`.
  */
 export interface Discovery {
   readonly name: string;
-  watch(query: ServiceQuery, listener: (endpoints: readonly Endpoint[]) => void): () => void;
+  watch(
+    query: ServiceQuery,
+    listener: (endpoints: readonly Endpoint[], update?: WatchUpdate) => void,
+  ): () => void;
   register?(registration: ServiceRegistration): Promise<void>;
   unregister?(registration: ServiceRegistration): Promise<void>;
   close(): Promise<void>;
