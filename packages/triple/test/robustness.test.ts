@@ -210,3 +210,15 @@ describe("graceful shutdown", () => {
     await s2.close({ graceMs: 100 });
   });
 });
+
+describe("shutdown with idle keep-alive connections", () => {
+  it("close() ends idle HTTP/1.1 keep-alive connections at once instead of waiting for their timeout", async () => {
+    const s = await startServer((server) => server.register(GreetService, greeterImpl()));
+    const { client, transport } = greetClient(s.baseUrl, { httpVersion: "1.1", codec: "json" });
+    assert.equal((await client.greet({ name: "keep" })).greeting, "Hello, keep");
+    const started = Date.now();
+    await s.server.close({ graceMs: 20_000 });
+    assert.ok(Date.now() - started < 5000, `close took ${Date.now() - started} ms`);
+    await transport.close();
+  });
+});

@@ -179,7 +179,17 @@ export class SessionPool {
         (s) =>
           new Promise<void>((resolve) => {
             if (s.session.closed || s.session.destroyed) return resolve();
-            s.session.close(() => resolve());
+            // close() waits for open streams; a session still connecting or holding a stuck stream
+            // must not keep the caller waiting forever.
+            const timer = setTimeout(() => {
+              s.session.destroy();
+              resolve();
+            }, 2000);
+            timer.unref();
+            s.session.close(() => {
+              clearTimeout(timer);
+              resolve();
+            });
           }),
       ),
     );
