@@ -1,10 +1,12 @@
-// xDS client costs (issue #4, Performance): an EDS update of 10,000 endpoints, a CDS update of 1,000
-// clusters and an RDS update of 1,000 routes, each as decode only, decode + validate, and the full client
-// path (in-process ADS server -> real XdsClient -> watcher), in ms and heap.
+// xDS client costs (issue #4, Performance): an EDS update of 10,000 endpoints (with istiod's endpoint
+// metadata, and without), a CDS update of 1,000 clusters and an RDS update of 1,000 routes, each as
+// decode only, decode + validate, and the full client path (in-process ADS server -> real XdsClient ->
+// watcher), in ms and heap.
 //
-// `npm run bench -- xds`; BENCH_RUNS (21) measured runs after BENCH_WARMUP_RUNS (5) per step;
-// BENCH_PARTS=eds,cds,rds and BENCH_TARGETS=decode,validate,client select; BENCH_CPU_PROF=<dir> writes
-// a CPU profile of the measuring process. Helpers live in bench/xds/.
+// `npm run bench -- xds`; BENCH_RUNS (21) measured runs after BENCH_WARMUP_RUNS (10) per step;
+// BENCH_RETRIES repeats a step disturbed by other processes (keeps the quietest);
+// BENCH_PARTS=eds,eds-bare,cds,rds and BENCH_TARGETS=decode,validate,client select.
+// Helpers live in bench/xds/; bench/xds/profile.ts profiles one step (hot spots of a slow one).
 
 import { describeMachine, machineInfo } from "./lib/machine.js";
 import { progress } from "./lib/progress.js";

@@ -6,7 +6,7 @@ import { createTripleServer, type Serializer, serializersFor } from "@dubbo-mesh
 import {
   type DiscoveryRequest,
   DiscoveryRequestSchema,
-} from "../../packages/xds/src/gen/envoy/service/discovery/v3/discovery_pb.js";
+} from "@dubbo-mesh/xds/gen/envoy/service/discovery/v3/discovery_pb.js";
 
 export interface BenchAdsServer {
   readonly port: number;

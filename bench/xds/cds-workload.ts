@@ -9,8 +9,8 @@ import {
   Cluster_DiscoveryType,
   Cluster_LbPolicy,
   ClusterSchema,
-} from "../../packages/xds/src/gen/envoy/config/cluster/v3/cluster_pb.js";
-import { UpstreamTlsContextSchema } from "../../packages/xds/src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
+} from "@dubbo-mesh/xds/gen/envoy/config/cluster/v3/cluster_pb.js";
+import { UpstreamTlsContextSchema } from "@dubbo-mesh/xds/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { encodeResponse, type Workload } from "./workload.js";
 
 const PORT = 8080;
@@ -81,6 +81,7 @@ function cluster(i: number, variant: number) {
 export function cdsWorkload(count = 1000): Workload {
   return {
     part: "cds",
+    title: `CDS ${count.toLocaleString("en-US")} clusters`,
     label: `${count.toLocaleString("en-US")} Clusters (EDS, mTLS, 1 in 10 with outlier detection)`,
     typeUrl: clusterType.typeUrl,
     names: Array.from({ length: count }, (_, i) => clusterName(i)),

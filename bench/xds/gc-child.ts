@@ -1,6 +1,5 @@
 // Runs the measurements in a child process with --expose-gc: heap figures need a full GC before and
 // after each step, and the dispatcher (`node --import tsx bench/run.ts`) does not expose it.
-// BENCH_CPU_PROF=<dir> adds --cpu-prof, to find the hot spots of a slow step.
 
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -10,14 +9,9 @@ import type { XdsSettings } from "./settings.js";
 import type { XdsResults } from "./suite.js";
 
 export async function measureInChild(settings: XdsSettings): Promise<XdsResults> {
-  const profDir = process.env.BENCH_CPU_PROF;
-  const flags = [
-    "--expose-gc",
-    ...(profDir === undefined || profDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profDir}`]),
-  ];
   const entry = fileURLToPath(new URL("./child.ts", import.meta.url));
   const child = spawnTracked(process.execPath, [
-    ...flags,
+    "--expose-gc",
     "--import",
     "tsx",
     "--conditions=source",

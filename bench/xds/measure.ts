@@ -1,22 +1,30 @@
-// Timing and heap accounting of one step, repeated: warm-up runs first (V8 tiers the decoders up),
-// then measured runs, each from a collected heap so that one run's garbage is not the next one's GC.
+// Timing and heap accounting of one step. Two kinds of runs, because a forced GC changes what it
+// measures: a full GC makes V8 throw away the decoders' optimized code ("weak objects" deopts, seen
+// with --trace-deopt), so a run right after one is ~2.5x slower than a run in steady state.
+// - hot runs: back to back, no forced GC, as a long-running client decodes update after update;
+// - after-GC runs: each from a collected heap (global.gc), which is also what makes heap figures exact,
+//   and what the first update after one of V8's own mark-compacts costs.
 
 import { GCProfiler, getHeapStatistics } from "node:v8";
 
-export interface StepSample {
+export interface HotSample {
   readonly ms: number;
   /**
    * CPU time of the whole process (all threads, GC helpers included) during the step. On a shared,
    * overloaded machine wall time grows with every runnable neighbour; CPU time much less so.
    */
   readonly cpuMs: number;
-  /** Bytes allocated during the step: heap growth plus everything scavenged or collected meanwhile. */
-  readonly allocatedBytes: number;
-  /** Heap still in use after a full GC with the step's result held, minus the same before the step. */
-  readonly retainedBytes: number;
   /** GCs V8 ran inside the step, and their total cost (ms), which is part of `ms`. */
   readonly gcCount: number;
   readonly gcMs: number;
+}
+
+export interface AfterGcSample {
+  readonly ms: number;
+  /** Bytes allocated during the step: heap growth plus everything V8's GCs freed meanwhile. */
+  readonly allocatedBytes: number;
+  /** Heap in use after a full GC with the step's result held, minus the same before the step. */
+  readonly retainedBytes: number;
 }
 
 export interface Summary {
@@ -31,10 +39,11 @@ export interface Summary {
 export interface StepStats {
   readonly ms: Summary;
   readonly cpuMs: Summary;
-  readonly allocatedMiB: Summary;
-  readonly retainedMiB: Summary;
   readonly gcCount: Summary;
   readonly gcMs: Summary;
+  readonly afterGcMs: Summary;
+  readonly allocatedMiB: Summary;
+  readonly retainedMiB: Summary;
 }
 
 /** A full, synchronous GC. Only with --expose-gc; the suite re-spawns itself with it when needed. */
@@ -52,21 +61,15 @@ export function gcExposed(): boolean {
 
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
 
-/**
- * Measures one run of a step. `step` returns what the step produced (held until the retained size is
- * taken, then released) and may be async (the client path waits for a watcher).
- */
-export async function measureOnce<R>(step: () => R | Promise<R>): Promise<StepSample> {
-  collect();
-  const before = usedHeap();
+/** Runs `step` under the GC profiler; `gcs` is what V8 collected meanwhile. */
+async function profiled<R>(step: () => R | Promise<R>) {
   const profiler = new GCProfiler();
   profiler.start();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let result: R | undefined = await step();
+  const result = await step();
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const afterStep = usedHeap();
   const { statistics } = profiler.stop();
   let freed = 0;
   let gcMs = 0;
@@ -74,18 +77,25 @@ export async function measureOnce<R>(step: () => R | Promise<R>): Promise<StepSa
     freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
     gcMs += s.cost / 1000; // µs
   }
+  return { result, ms, cpuMs: (cpu.user + cpu.system) / 1000, gcCount: statistics.length, gcMs, freed };
+}
+
+/** One steady-state run; `step` may be async (the client path waits for its watchers). */
+export async function measureHot<R>(step: () => R | Promise<R>): Promise<HotSample> {
+  const { ms, cpuMs, gcCount, gcMs } = await profiled(step);
+  return { ms, cpuMs, gcCount, gcMs };
+}
+
+/** One run from a collected heap; the step's result is held until its retained size is taken. */
+export async function measureAfterGc<R>(step: () => R | Promise<R>): Promise<AfterGcSample> {
+  collect();
+  const before = usedHeap();
+  const run = await profiled(step);
+  const afterStep = usedHeap();
   collect();
   const retainedBytes = usedHeap() - before;
-  keep(result);
-  result = undefined;
-  return {
-    ms,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    allocatedBytes: afterStep - before + freed,
-    retainedBytes,
-    gcCount: statistics.length,
-    gcMs,
-  };
+  keep(run.result);
+  return { ms: run.ms, allocatedBytes: afterStep - before + run.freed, retainedBytes };
 }
 
 let sink = 0;
@@ -98,7 +108,7 @@ export const keptResults = (): number => sink;
 export function summarize(values: readonly number[]): Summary {
   const s = [...values].sort((a, b) => a - b);
   const n = s.length;
-  if (n === 0)
+  if (n === 0) {
     return {
       runs: 0,
       median: Number.NaN,
@@ -107,6 +117,7 @@ export function summarize(values: readonly number[]): Summary {
       min: Number.NaN,
       max: Number.NaN,
     };
+  }
   // Linear interpolation between closest ranks: stable for the small run counts used here.
   const q = (p: number): number => {
     const x = (n - 1) * p;
@@ -117,14 +128,15 @@ export function summarize(values: readonly number[]): Summary {
   return { runs: n, median: q(0.5), p25: q(0.25), p75: q(0.75), min: s[0], max: s[n - 1] };
 }
 
-export function statsOf(samples: readonly StepSample[]): StepStats {
+export function statsOf(hot: readonly HotSample[], afterGc: readonly AfterGcSample[]): StepStats {
   const mib = (b: number): number => b / 2 ** 20;
   return {
-    ms: summarize(samples.map((s) => s.ms)),
-    cpuMs: summarize(samples.map((s) => s.cpuMs)),
-    allocatedMiB: summarize(samples.map((s) => mib(s.allocatedBytes))),
-    retainedMiB: summarize(samples.map((s) => mib(s.retainedBytes))),
-    gcCount: summarize(samples.map((s) => s.gcCount)),
-    gcMs: summarize(samples.map((s) => s.gcMs)),
+    ms: summarize(hot.map((s) => s.ms)),
+    cpuMs: summarize(hot.map((s) => s.cpuMs)),
+    gcCount: summarize(hot.map((s) => s.gcCount)),
+    gcMs: summarize(hot.map((s) => s.gcMs)),
+    afterGcMs: summarize(afterGc.map((s) => s.ms)),
+    allocatedMiB: summarize(afterGc.map((s) => mib(s.allocatedBytes))),
+    retainedMiB: summarize(afterGc.map((s) => mib(s.retainedBytes))),
   };
 }

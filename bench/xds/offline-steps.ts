@@ -9,7 +9,7 @@ import {
   resourceTypeFor,
   type ValidationContext,
 } from "@dubbo-mesh/xds";
-import { DiscoveryResponseSchema } from "../../packages/xds/src/gen/envoy/service/discovery/v3/discovery_pb.js";
+import { DiscoveryResponseSchema } from "@dubbo-mesh/xds/gen/envoy/service/discovery/v3/discovery_pb.js";
 
 /** The decoded resource messages (held by the caller so that the retained size counts them). */
 export function decodeOnly(bytes: Uint8Array): unknown[] {

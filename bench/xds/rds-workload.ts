@@ -5,8 +5,8 @@
 import { create } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
 import { routeConfigurationType } from "@dubbo-mesh/xds";
-import type { RouteSchema } from "../../packages/xds/src/gen/envoy/config/route/v3/route_components_pb.js";
-import { RouteConfigurationSchema } from "../../packages/xds/src/gen/envoy/config/route/v3/route_pb.js";
+import type { RouteSchema } from "@dubbo-mesh/xds/gen/envoy/config/route/v3/route_components_pb.js";
+import { RouteConfigurationSchema } from "@dubbo-mesh/xds/gen/envoy/config/route/v3/route_pb.js";
 import type { Init } from "./init.js";
 import { encodeResponse, type Workload } from "./workload.js";
 
@@ -102,6 +102,7 @@ function route(k: number, j: number, variant: number): Init<typeof RouteSchema> 
 export function rdsWorkload(virtualHosts = 100, routesPerHost = 10): Workload {
   return {
     part: "rds",
+    title: `RDS ${(virtualHosts * routesPerHost).toLocaleString("en-US")} routes`,
     label: `1 RouteConfiguration, ${virtualHosts} virtual hosts x ${routesPerHost} routes`,
     typeUrl: routeConfigurationType.typeUrl,
     names: [RDS_NAME],

@@ -6,9 +6,11 @@ import type { PartName } from "./workload.js";
 export type StepName = "decode" | "validate" | "client";
 
 export interface XdsSettings {
-  /** Measured runs per step (BENCH_RUNS, default 21: odd, so the median is a run). */
+  /** Measured steady-state runs per step (BENCH_RUNS, default 21: odd, so the median is a run). */
   readonly runs: number;
-  /** Unmeasured runs before them (BENCH_WARMUP_RUNS, default 5): lets V8 optimise the decoders. */
+  /** Measured runs from a collected heap, for heap figures (BENCH_GC_RUNS, default 7). */
+  readonly afterGcRuns: number;
+  /** Unmeasured runs before them (BENCH_WARMUP_RUNS, default 10): V8 needs ~7 to optimise the decoders. */
   readonly warmupRuns: number;
   readonly parts: readonly PartName[];
   readonly steps: readonly StepName[];
@@ -28,8 +30,9 @@ export function xdsSettings(): XdsSettings {
   const target = targetFilter();
   return {
     runs: count("BENCH_RUNS", 21, 1),
-    warmupRuns: count("BENCH_WARMUP_RUNS", 5, 0),
-    parts: (["eds", "cds", "rds"] as const).filter(part),
+    afterGcRuns: count("BENCH_GC_RUNS", 7, 1),
+    warmupRuns: count("BENCH_WARMUP_RUNS", 10, 0),
+    parts: (["eds", "eds-bare", "cds", "rds"] as const).filter(part),
     steps: (["decode", "validate", "client"] as const).filter(target),
   };
 }

@@ -1,13 +1,23 @@
 // Runs every selected part (EDS, CDS, RDS) through every selected step (decode, decode + validate,
 // the client path) and returns the rows. Needs global.gc: bench/xds.ts arranges it.
 
+import { quietest } from "../lib/noise.js";
 import { progress } from "../lib/progress.js";
+import { noisyRetries } from "../lib/settings.js";
 import { benchValidationContext } from "./bootstrap.js";
 import { cdsWorkload } from "./cds-workload.js";
 import { startClientPath } from "./client-path.js";
 import { edsWorkload } from "./eds-workload.js";
 import { startLoadWindow } from "./machine-load.js";
-import { keptResults, measureOnce, type StepSample, type StepStats, statsOf } from "./measure.js";
+import {
+  type AfterGcSample,
+  type HotSample,
+  keptResults,
+  measureAfterGc,
+  measureHot,
+  type StepStats,
+  statsOf,
+} from "./measure.js";
 import { assertAllValid, decodeAndValidate, decodeOnly } from "./offline-steps.js";
 import { rdsWorkload } from "./rds-workload.js";
 import type { StepName, XdsSettings } from "./settings.js";
@@ -16,11 +26,12 @@ import type { PartName, Workload } from "./workload.js";
 export interface Row {
   readonly part: PartName;
   readonly step: StepName;
+  readonly title: string;
   readonly label: string;
   readonly units: number;
   readonly responseBytes: number;
   readonly stats: StepStats;
-  /** Every measured run's time, in run order (ms). */
+  /** Every steady-state run's time, in run order (ms). */
   readonly samplesMs: readonly number[];
   /** Other processes' CPU during the measured runs, in % of the whole machine. */
   readonly foreignPercent: number;
@@ -32,37 +43,74 @@ export interface XdsResults {
 }
 
 const workloads: Record<PartName, () => Workload> = {
-  eds: () => edsWorkload(),
+  eds: () => edsWorkload(true),
+  "eds-bare": () => edsWorkload(false),
   cds: () => cdsWorkload(),
   rds: () => rdsWorkload(),
 };
 
-/** One step, warm-up then measured runs; `run(variant)` is one measured unit. */
-async function repeat(
-  settings: XdsSettings,
-  run: (variant: number) => Promise<StepSample>,
-): Promise<{ samples: StepSample[]; foreignPercent: number }> {
-  let variant = 0;
-  for (let i = 0; i < settings.warmupRuns; i++) await run(variant++);
-  const load = startLoadWindow();
-  const samples: StepSample[] = [];
-  for (let i = 0; i < settings.runs; i++) samples.push(await run(variant++));
-  return { samples, foreignPercent: load.stop() };
+/** One run of a step, given the variant to push (the client path needs a new one every run). */
+interface StepRunner {
+  run(variant: number): Promise<unknown>;
+  /** After the measured part of a run (the client path waits for the ACK here). */
+  settle(variant: number): Promise<void>;
 }
 
-async function measureStep(workload: Workload, step: StepName, settings: XdsSettings, bytes: Uint8Array) {
+interface StepResult {
+  readonly hot: HotSample[];
+  readonly afterGc: AfterGcSample[];
+  readonly foreignPercent: number;
+}
+
+/** Warm-up runs, then steady-state runs, then runs from a collected heap. */
+async function repeat(settings: XdsSettings, step: StepRunner): Promise<StepResult> {
+  let variant = 0;
+  const next = async <S>(measure: (f: () => Promise<unknown>) => Promise<S>): Promise<S> => {
+    const v = variant++;
+    const sample = await measure(() => step.run(v));
+    await step.settle(v);
+    return sample;
+  };
+  for (let i = 0; i < settings.warmupRuns; i++) await next(measureHot);
+  const load = startLoadWindow();
+  const hot: HotSample[] = [];
+  for (let i = 0; i < settings.runs; i++) hot.push(await next(measureHot));
+  const afterGc: AfterGcSample[] = [];
+  for (let i = 0; i < settings.afterGcRuns; i++) afterGc.push(await next(measureAfterGc));
+  return { hot, afterGc, foreignPercent: load.stop() };
+}
+
+async function measureStep(
+  workload: Workload,
+  step: StepName,
+  settings: XdsSettings,
+  bytes: Uint8Array,
+): Promise<StepResult> {
   const context = benchValidationContext();
-  if (step === "decode") return repeat(settings, () => measureOnce(() => decodeOnly(bytes)));
+  const offline = (f: () => unknown): StepRunner => ({
+    run: async () => f(),
+    settle: async () => {},
+  });
+  if (step === "decode")
+    return repeat(
+      settings,
+      offline(() => decodeOnly(bytes)),
+    );
   if (step === "validate")
-    return repeat(settings, () => measureOnce(() => decodeAndValidate(bytes, context)));
+    return repeat(
+      settings,
+      offline(() => decodeAndValidate(bytes, context)),
+    );
   const path = await startClientPath(workload);
+  // Encoded before the clock starts: producing a response is the control plane's work.
+  let response = workload.response(0);
   try {
-    return await repeat(settings, async (variant) => {
-      // Encoded before the clock starts: producing the response is the control plane's work.
-      const response = workload.response(variant);
-      const sample = await measureOnce(() => path.update(response));
-      await path.acked(variant);
-      return sample;
+    return await repeat(settings, {
+      run: () => path.update(response),
+      settle: async (variant) => {
+        await path.acked(variant);
+        response = workload.response(variant + 1);
+      },
     });
   } finally {
     await path.close();
@@ -78,8 +126,14 @@ export async function measureAll(settings: XdsSettings): Promise<XdsResults> {
     assertAllValid(decodeAndValidate(bytes, benchValidationContext()), workload.names.length);
     progress("xds", `${part}: ${workload.label}, ${bytes.byteLength.toLocaleString("en-US")} bytes`);
     for (const step of settings.steps) {
-      const { samples, foreignPercent } = await measureStep(workload, step, settings, bytes);
-      const stats = statsOf(samples);
+      // BENCH_RETRIES: a step run while neighbours were busy is repeated, and the quietest one kept.
+      const { hot, afterGc, foreignPercent } = await quietest(
+        () => measureStep(workload, step, settings, bytes),
+        (r) => r.foreignPercent,
+        noisyRetries(),
+        (noise) => progress("xds", `${part} ${step}: other processes used ${noise.toFixed(0)} %, again`),
+      );
+      const stats = statsOf(hot, afterGc);
       progress(
         "xds",
         `${part} ${step}: median ${stats.ms.median.toFixed(1)} ms (${stats.ms.min.toFixed(1)}-${stats.ms.max.toFixed(1)}), foreign load ${foreignPercent.toFixed(0)}%`,
@@ -87,11 +141,12 @@ export async function measureAll(settings: XdsSettings): Promise<XdsResults> {
       rows.push({
         part,
         step,
+        title: workload.title,
         label: workload.label,
         units: workload.units,
         responseBytes: bytes.byteLength,
         stats,
-        samplesMs: samples.map((s) => s.ms),
+        samplesMs: hot.map((s) => s.ms),
         foreignPercent,
       });
     }

@@ -4,12 +4,15 @@
 
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
-import { DiscoveryResponseSchema } from "../../packages/xds/src/gen/envoy/service/discovery/v3/discovery_pb.js";
+import { DiscoveryResponseSchema } from "@dubbo-mesh/xds/gen/envoy/service/discovery/v3/discovery_pb.js";
 
-export type PartName = "eds" | "cds" | "rds";
+/** `eds-bare`: the same assignment without per-endpoint metadata, to show what the metadata costs. */
+export type PartName = "eds" | "eds-bare" | "cds" | "rds";
 
 export interface Workload {
   readonly part: PartName;
+  /** The table's first column: "EDS 10,000 endpoints". */
+  readonly title: string;
   /** What the update holds, for the table: "1 ClusterLoadAssignment, 10 x 1,000 endpoints". */
   readonly label: string;
   readonly typeUrl: string;

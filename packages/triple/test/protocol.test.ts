@@ -111,3 +111,26 @@ describe("codes", () => {
     assert.equal(RpcError.from(new Error("boom")).code, Code.Unknown);
   });
 });
+
+describe("envelope parser with large split messages", () => {
+  it("reassembles a 3 MiB message from 16 KiB chunks, byte for byte, followed by a small one", () => {
+    const big = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    const all = Buffer.concat([encodeEnvelope(big), encodeEnvelope(Buffer.from("tail"))]);
+    const parser = new EnvelopeParser(4 * 1024 * 1024);
+    const out: { flags: number; data: Buffer }[] = [];
+    for (let i = 0; i < all.length; i += 16384) parser.push(all.subarray(i, i + 16384), out);
+    assert.equal(out.length, 2);
+    assert.ok(out[0].data.equals(big));
+    assert.equal(out[1].data.toString(), "tail");
+    assert.equal(parser.pendingBytes, 0);
+  });
+  it("checks the limit of a message whose header is split across chunks", () => {
+    const parser = new EnvelopeParser(100);
+    parser.push(Buffer.from([0, 0]), []);
+    assert.throws(
+      () => parser.push(Buffer.from([0, 1, 0]), []),
+      (e: RpcError) => e.code === Code.ResourceExhausted,
+    );
+  });
+});

@@ -24,41 +24,70 @@ export interface Envelope {
  * a huge message; gRPC answers that with RESOURCE_EXHAUSTED.
  */
 export class EnvelopeParser {
-  private pending: Buffer | undefined;
+  /** Chunks of an incomplete envelope, joined only once the whole envelope is there. */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  /** Size of the envelope being collected (header + message), once its header has arrived. */
+  private needed = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Returns the complete envelopes in `chunk` (plus what was pending); throws RpcError on an oversized one. */
+  /** Appends the complete envelopes in `chunk` (plus what was pending) to `out`; throws RpcError on a bad one. */
   push(chunk: Buffer, out: Envelope[]): void {
-    let buf = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = undefined;
+    if (this.pendingLength > 0) {
+      // Collecting a split envelope: join once, when it is complete, not on every chunk (a large
+      // message arriving in 16 KiB DATA frames would otherwise be copied over and over).
+      this.pending.push(chunk);
+      this.pendingLength += chunk.length;
+      if (this.needed === 0) {
+        if (this.pendingLength < envelopeHeaderLength) return;
+        const head = Buffer.concat(this.pending, this.pendingLength);
+        this.pending = [head];
+        this.needed = envelopeHeaderLength + this.declaredLength(head, 0);
+      }
+      if (this.pendingLength < this.needed) return;
+      chunk = Buffer.concat(this.pending, this.pendingLength);
+      this.pending = [];
+      this.pendingLength = 0;
+      this.needed = 0;
+    }
     let offset = 0;
-    while (buf.length - offset >= envelopeHeaderLength) {
-      const flags = buf[offset];
-      const len = buf.readUInt32BE(offset + 1);
-      if (len > this.maxBytes) {
-        throw new RpcError(
-          Code.ResourceExhausted,
-          `message of ${len} bytes exceeds the receive limit of ${this.maxBytes} bytes`,
-        );
-      }
-      if (flags & ~flagCompressed) {
-        throw new RpcError(Code.Internal, `malformed frame: unknown flags 0x${flags.toString(16)}`);
-      }
+    while (chunk.length - offset >= envelopeHeaderLength) {
+      const len = this.declaredLength(chunk, offset);
       const end = offset + envelopeHeaderLength + len;
-      if (end > buf.length) break;
-      out.push({ flags, data: buf.subarray(offset + envelopeHeaderLength, end) });
+      if (end > chunk.length) {
+        this.needed = envelopeHeaderLength + len;
+        break;
+      }
+      out.push({ flags: chunk[offset], data: chunk.subarray(offset + envelopeHeaderLength, end) });
       offset = end;
     }
-    if (offset < buf.length) {
-      buf = buf.subarray(offset);
-      // Copy the tail so we do not pin the whole chunk while waiting for the rest.
-      this.pending = buf.length < 4096 ? Buffer.from(buf) : buf;
+    if (offset < chunk.length) {
+      const rest = chunk.subarray(offset);
+      // Copy a small tail so we do not pin the whole chunk while waiting for the rest.
+      this.pending = [rest.length < 4096 ? Buffer.from(rest) : rest];
+      this.pendingLength = rest.length;
     }
+  }
+
+  /** Reads and checks an envelope header: the length must fit the limit, the flags must be known. */
+  private declaredLength(buf: Buffer, offset: number): number {
+    const flags = buf[offset];
+    const len = buf.readUInt32BE(offset + 1);
+    if (len > this.maxBytes) {
+      throw new RpcError(
+        Code.ResourceExhausted,
+        `message of ${len} bytes exceeds the receive limit of ${this.maxBytes} bytes`,
+      );
+    }
+    if (flags & ~flagCompressed) {
+      throw new RpcError(Code.Internal, `malformed frame: unknown flags 0x${flags.toString(16)}`);
+    }
+    return len;
   }
 
   /** Bytes of an incomplete envelope still waiting for more data (non-zero at end of stream = truncated). */
   get pendingBytes(): number {
-    return this.pending?.length ?? 0;
+    return this.pendingLength;
   }
 }

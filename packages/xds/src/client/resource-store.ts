@@ -1,6 +1,7 @@
 // The cache behind XdsClient: one entry per subscribed resource with its watchers, its state, its
 // does-not-exist timer and the last accepted value. It knows nothing about the wire; the ADS protocols
 // (state of the world, delta) feed it decoded batches and read the subscriptions from it.
+import { Buffer } from "node:buffer";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { clusterType } from "../resources/cluster/cluster-type.js";
 import { clusterLoadAssignmentType } from "../resources/cluster-load-assignment/cluster-load-assignment-type.js";
@@ -78,10 +79,12 @@ export function resourceTypeOfKind(kind: ResourceKind): AnyResourceType {
   return type;
 }
 
+/**
+ * memcmp, not a JS loop: the loop took ~50 ms (cold: ~160 ms) per update of a 10,000-endpoint
+ * assignment (~2.7 MB), Buffer.compare takes ~0.3 ms (bench/xds.ts).
+ */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
 
 export class ResourceStore {
