@@ -1,0 +1,99 @@
+import { createTransport, type Transport, type TransportOptions } from "@dubbo-mesh/triple";
+import { type Endpoint, endpointKey } from "../discovery/endpoint.js";
+
+/** How a consumer talks to an endpoint: Triple sub-protocol and message codec. */
+export interface TransportSpec {
+  readonly protocol: "grpc" | "triple";
+  readonly codec: "proto" | "json";
+}
+
+/** Transport options the pool passes through (keepalive, limits, TLS); the base URL is the pool's business. */
+export type PooledTransportOptions = Omit<
+  TransportOptions,
+  "baseUrl" | "protocol" | "codec" | "interceptors"
+>;
+
+/** Makes the transport for one endpoint; the default dials it with `createTransport`. */
+export type TransportFactory = (
+  endpoint: Endpoint,
+  spec: TransportSpec,
+  options: PooledTransportOptions,
+) => Transport;
+
+const dial: TransportFactory = (endpoint, spec, options) => {
+  const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+  return createTransport({
+    ...options,
+    baseUrl: `http://${host}:${endpoint.port}`,
+    protocol: spec.protocol,
+    codec: spec.codec,
+  });
+};
+
+/**
+ * One Triple transport per endpoint and spec, shared by every service of the app that calls that
+ * endpoint (Dubbo shares a connection per address the same way). Created on the first call, not on
+ * discovery: a consumer that knows 1,000 endpoints and calls 10 of them opens 10 connections.
+ *
+ * Directories say which endpoints they hold (`retain`/`release`); when no directory holds an endpoint
+ * any more, its transports are closed (calls in flight finish first).
+ */
+export class TransportPool {
+  private readonly transports = new Map<string, Map<string, Transport>>();
+  private readonly holders = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    private readonly options: PooledTransportOptions = {},
+    private readonly factory: TransportFactory = dial,
+  ) {}
+
+  get(endpoint: Endpoint, spec: TransportSpec): Transport {
+    const key = endpointKey(endpoint);
+    let bySpec = this.transports.get(key);
+    if (bySpec === undefined) {
+      bySpec = new Map();
+      this.transports.set(key, bySpec);
+    }
+    const specKey = `${spec.protocol}/${spec.codec}`;
+    let t = bySpec.get(specKey);
+    if (t === undefined) {
+      if (this.closed) throw new Error("the transport pool is closed");
+      t = this.factory(endpoint, spec, this.options);
+      bySpec.set(specKey, t);
+    }
+    return t;
+  }
+
+  retain(key: string): void {
+    this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
+  }
+
+  release(key: string): void {
+    const n = (this.holders.get(key) ?? 0) - 1;
+    if (n > 0) {
+      this.holders.set(key, n);
+      return;
+    }
+    this.holders.delete(key);
+    const bySpec = this.transports.get(key);
+    if (bySpec === undefined) return;
+    this.transports.delete(key);
+    for (const t of bySpec.values()) void t.close().catch(() => {});
+  }
+
+  /** Number of open transports (for tests and diagnostics). */
+  get size(): number {
+    let n = 0;
+    for (const m of this.transports.values()) n += m.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.transports.values()].flatMap((m) => [...m.values()]);
+    this.transports.clear();
+    this.holders.clear();
+    await Promise.all(all.map((t) => t.close().catch(() => {})));
+  }
+}
