@@ -48,11 +48,11 @@ describe("the README's commands", () => {
     }
   });
 
-  it("`npm start -- --once` serves two versions and calls them over gRPC and HTTP/1.1", async () => {
+  it("`npm run example:demo-rpc -- --once` serves two versions and calls them over gRPC and HTTP/1.1", async () => {
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
         "npm",
-        ["start", "--silent", "--", "--once", "--port", "0"],
+        ["run", "--silent", "example:demo-rpc", "--", "--once", "--port", "0"],
         { cwd: root, timeout: 60_000 },
         (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
