@@ -49,11 +49,11 @@ describe("session expiry, outages and data loss with a real ZooKeeper", {
     await consumerSees.until("the provider back after re-registering", (l) => l.length === 1, 15_000);
     assert.notEqual(provider.session.credentials().id.toString("hex"), sessionBefore, "a new session");
     const raw = await opened.session(zk.address);
-    assert.ok(await raw.exists("/services/app-x/127.0.0.1:52101"), "instance node re-created");
-    assert.equal(
-      (await raw.getChildren(`/dubbo/${SERVICE}/providers`))?.length,
-      1,
+    // The two layouts are re-created one after the other: the consumer may see one before the other.
+    await waitFor("instance node re-created", () => raw.exists("/services/app-x/127.0.0.1:52101"));
+    await waitFor(
       "provider URL re-created",
+      async () => (await raw.getChildren(`/dubbo/${SERVICE}/providers`))?.length === 1,
     );
 
     // Its watch was re-set on the new session: a change made now reaches it.
