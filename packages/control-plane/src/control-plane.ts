@@ -18,6 +18,7 @@ import { HttpRouter } from "./http/http-router.js";
 import { AutoRegistration } from "./registry/auto-registration.js";
 import { syncConfigEndpoints } from "./registry/config-endpoints.js";
 import { ServiceRegistry } from "./registry/service-registry.js";
+import { ZookeeperSync, type ZookeeperSyncOptions } from "./registry/zookeeper/zookeeper-sync.js";
 import type { TranslateOptions } from "./translate/translate-options.js";
 
 export interface ControlPlaneOptions {
@@ -35,6 +36,8 @@ export interface ControlPlaneOptions {
   /** How long an auto-registered workload outlives its ADS stream (default 10 s). */
   registrationGraceMs?: number;
   translate?: Partial<TranslateOptions>;
+  /** Sync a Dubbo ZooKeeper registry's providers into the mesh: a connect string or the full options. */
+  zookeeper?: string | ZookeeperSyncOptions;
 }
 
 export interface ControlPlaneAddress {
@@ -52,6 +55,7 @@ export class ControlPlane {
   readonly writer: ConfigWriter;
   readonly autoRegistration: AutoRegistration;
   readonly ads: AdsServer;
+  readonly zookeeper: ZookeeperSync | undefined;
   private triple: TripleServer | undefined;
   private httpServer: Server | undefined;
   private address: ControlPlaneAddress | undefined;
@@ -75,6 +79,14 @@ export class ControlPlane {
       ...(options.debounce === undefined ? {} : { debounce: options.debounce }),
       ...(options.translate === undefined ? {} : { translate: options.translate }),
     });
+    const zk = options.zookeeper;
+    this.zookeeper =
+      zk === undefined
+        ? undefined
+        : new ZookeeperSync(this.registry, {
+            ...(options.translate?.domain === undefined ? {} : { domain: options.translate.domain }),
+            ...(typeof zk === "string" ? { address: zk } : zk),
+          });
     const api = configApi({ store: this.store, writer: this.writer, token: options.token });
     this.http.add(API_PREFIX, api).add("/api/v1", api);
     registerDebugEndpoints(this.http, { ads: this.ads, store: this.store, registry: this.registry });
@@ -101,6 +113,7 @@ export class ControlPlane {
 
   async start(): Promise<ControlPlaneAddress> {
     this.directory?.start();
+    this.zookeeper?.start();
     this.triple = createTripleServer({
       httpFallback: (req, res) => {
         this.trackSocket(req.socket);
@@ -137,6 +150,7 @@ export class ControlPlane {
   async close(): Promise<void> {
     this.directory?.close();
     this.ads.close();
+    await this.zookeeper?.close();
     this.stopSync();
     this.autoRegistration.close();
     const http = this.httpServer;

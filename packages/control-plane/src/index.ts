@@ -18,5 +18,8 @@ export type {
   ServicePortSpec,
   WorkloadInstance,
 } from "./registry/workload-instance.js";
+export { ZOOKEEPER_SOURCE } from "./registry/zookeeper/mesh-instances.js";
+export type { ServicePorts } from "./registry/zookeeper/mesh-names.js";
+export { ZookeeperSync, type ZookeeperSyncOptions } from "./registry/zookeeper/zookeeper-sync.js";
 export type { TranslateOptions } from "./translate/translate-options.js";
 export { Translator, TypeUrl } from "./translate/translator.js";

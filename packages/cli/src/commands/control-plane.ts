@@ -15,6 +15,8 @@ interface ControlPlaneFlags {
   debounceMs: number;
   debounceMaxMs: number;
   graceMs: number;
+  zookeeper?: string;
+  zookeeperNamespace: string;
 }
 
 export function controlPlaneCommand(program: Command): void {
@@ -32,6 +34,11 @@ export function controlPlaneCommand(program: Command): void {
     .option("--debounce-ms <ms>", "quiet time before a push", milliseconds, 100)
     .option("--debounce-max-ms <ms>", "longest a push may be delayed", milliseconds, 10_000)
     .option("--grace-ms <ms>", "how long a disconnected workload stays registered", milliseconds, 10_000)
+    .option(
+      "--zookeeper <address>",
+      "sync the providers of this Dubbo ZooKeeper registry (host:port[,host:port][/chroot]) into the mesh",
+    )
+    .option("--zookeeper-namespace <ns>", "namespace of the services synced from ZooKeeper", "default")
     .action(async (flags: ControlPlaneFlags) => {
       const token = flags.token ?? process.env.DUBBO_MESH_TOKEN ?? randomBytes(18).toString("base64url");
       const cp = new ControlPlane({
@@ -42,6 +49,9 @@ export function controlPlaneCommand(program: Command): void {
         token,
         debounce: { quietMs: flags.debounceMs, maxMs: flags.debounceMaxMs },
         registrationGraceMs: flags.graceMs,
+        ...(flags.zookeeper === undefined
+          ? {}
+          : { zookeeper: { address: flags.zookeeper, namespace: flags.zookeeperNamespace } }),
       });
       const addr = await cp.start();
       for (const p of cp.store.problems()) console.error(formatProblem(p));
@@ -49,6 +59,8 @@ export function controlPlaneCommand(program: Command): void {
       console.log(
         `config: ${snap.resources.size} resources${flags.config === undefined ? " (in memory)" : ` from ${resolve(flags.config)}`}`,
       );
+      if (flags.zookeeper !== undefined)
+        console.log(`zookeeper: syncing ${flags.zookeeper} into namespace ${flags.zookeeperNamespace}`);
       if (flags.token === undefined && process.env.DUBBO_MESH_TOKEN === undefined)
         console.log(`api token: ${token}`);
       console.log(
