@@ -79,6 +79,3 @@ export const NOTES = [
   "  server in the same process; the response is encoded before the clock starts; the clock stops when the",
   "  last watcher's onUpdate has run (CDS: all 1,000 watchers).",
 ];
-
-export const PROXYLESS_PLACEHOLDER =
-  "proxyless per-call cost: not measured yet — needs the SDK xDS call path (issue #4: proxyless Greet calls vs direct Triple calls, target >= 0.95 of direct req/s)";

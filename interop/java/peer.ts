@@ -81,6 +81,8 @@ export interface JavaConsumerOptions {
   callTimeoutMs?: number;
   /** URL for DemoService calls when it differs from url (e.g. the dubbo protocol port). */
   demoUrl?: string;
+  /** Protocol of the DemoService reference when it goes through the registry (Dubbo reads it from the URL otherwise). */
+  demoProtocol?: "dubbo" | "tri";
   app?: string;
   jvmArgs?: string[];
   env?: NodeJS.ProcessEnv;
@@ -221,6 +223,7 @@ export async function runJavaConsumer(opts: JavaConsumerOptions): Promise<JavaCo
   pushFlag(args, "--calls", opts.calls?.join(","));
   pushFlag(args, "--timeout-ms", opts.callTimeoutMs);
   pushFlag(args, "--demo-url", opts.demoUrl);
+  pushFlag(args, "--demo-protocol", opts.demoProtocol);
   pushFlag(args, "--app", opts.app);
 
   const child = spawnJava(jar, args, opts.jvmArgs, opts.env);

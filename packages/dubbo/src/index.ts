@@ -10,7 +10,7 @@ export {
   type ServiceImpl,
 } from "@dubbo-mesh/triple";
 export { createApp, DubboApp } from "./app/app.js";
-export type { AppOptions, ServeOptions } from "./app/app-options.js";
+export type { AppOptions, ServeOptions, ServeProtocol } from "./app/app-options.js";
 export type { DubboCallOptions } from "./client/call-options.js";
 export type { ClientOptions, MethodConfig } from "./client/client-options.js";
 export type { Invocation } from "./client/invocation.js";
@@ -48,6 +48,7 @@ export {
   type InterfaceDefinition,
   type InterfaceImpl,
   type InterfaceMethod,
+  type MethodOptions,
   serverStream,
   unary,
 } from "./interface/interface-definition.js";
@@ -62,7 +63,13 @@ export type {
 export { seededRandom } from "./loadbalance/seeded-random.js";
 export { calculateWarmupWeight, effectiveWeight } from "./loadbalance/warmup.js";
 export { type Logger, silentLogger } from "./log/logger.js";
-export type { MeshAdapter, MeshOptions } from "./mesh/mesh-options.js";
+export type { MeshAdapter, MeshOptions, MeshReference } from "./mesh/mesh-options.js";
+export {
+  type XdsMeshAdapter,
+  type XdsMeshOptions,
+  type XdsNodeOptions,
+  xdsMesh,
+} from "./mesh/xds/xds-mesh.js";
 export { RpcMetrics } from "./metrics/rpc-metrics.js";
 export { ConditionRouter } from "./router/condition/condition-router.js";
 export { type ConditionRule, parseConditionRule } from "./router/condition/condition-rule.js";
@@ -71,6 +78,8 @@ export { RouterChain } from "./router/router-chain.js";
 export { FORCE_TAG_KEY, TAG_KEY, TagRouter } from "./router/tag/tag-router.js";
 export { parseTagRule, type TagRule } from "./router/tag/tag-rule.js";
 export { clientTracing, serverTracing } from "./tracing/trace-interceptors.js";
+export { dubbo2RpcError } from "./transport/dubbo2-errors.js";
+export { Dubbo2Transport, type Dubbo2TransportOptions } from "./transport/dubbo2-transport.js";
 export {
   type PooledTransportOptions,
   type TransportFactory,

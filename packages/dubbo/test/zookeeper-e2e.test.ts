@@ -13,13 +13,19 @@ describe("SDK + real ZooKeeper: registry and config center", { timeout: 120_000 
   const providers: DubboApp[] = [];
   const ports: number[] = [];
   let consumer: DubboApp;
+  // The apps do not own their registry sessions: close them, or they keep reconnecting after the test.
+  const sessions: { close(): Promise<void> }[] = [];
+  const track = <T extends { close(): Promise<void> }>(x: T): T => {
+    sessions.push(x);
+    return x;
+  };
 
   before(async () => {
     zk = await startZooKeeper();
     for (let i = 0; i < 3; i++) {
       const app = createApp({
         name: `greeter-${i}`,
-        discovery: zookeeperDiscovery({ address: zk.address, mode: "interface" }),
+        discovery: track(zookeeperDiscovery({ address: zk.address, mode: "interface" })),
         advertiseHost: "127.0.0.1",
         logger: silentLogger,
       });
@@ -34,27 +40,16 @@ describe("SDK + real ZooKeeper: registry and config center", { timeout: 120_000 
     }
     consumer = createApp({
       name: "shop",
-      discovery: zookeeperDiscovery({ address: zk.address, mode: "interface" }),
-      config: (() => {
-        const src = zookeeperConfigSource({ address: zk.address });
-        return {
-          name: src.name,
-          close: () => src.close(),
-          watchRule: (k: string, l: (t: string | undefined) => void) => {
-            console.log("WATCH", k);
-            return src.watchRule(k, (t) => {
-              console.log("RULE", k, JSON.stringify(t));
-              l(t);
-            });
-          },
-        };
-      })(),
+      discovery: track(zookeeperDiscovery({ address: zk.address, mode: "interface" })),
+      config: track(zookeeperConfigSource({ address: zk.address })),
+      logger: silentLogger,
     });
   });
 
   after(async () => {
     await consumer?.stop({ unregisterWaitMs: 0, drainMs: 100 });
     for (const p of providers) await p.stop({ unregisterWaitMs: 0, drainMs: 100 });
+    for (const x of sessions) await x.close();
     await zk?.stop();
   });
 

@@ -57,4 +57,18 @@ export interface ServeOptions {
   params?: Readonly<Record<string, string>>;
   /** Register with the discovery sources (default true). */
   register?: boolean;
+  /**
+   * Protocols an interface service is served over (default `tri`): `dubbo` serves it over Dubbo2
+   * (Hessian2) on the app's `dubboPort` and registers a `dubbo://` URL; `["tri", "dubbo"]` both.
+   * Protobuf services are Triple only.
+   */
+  protocol?: ServeProtocol | readonly ServeProtocol[];
+}
+
+export type ServeProtocol = "tri" | "dubbo";
+
+/** The protocols of a served service, without duplicates. */
+export function serveProtocols(options: ServeOptions): readonly ServeProtocol[] {
+  const p = options.protocol ?? "tri";
+  return typeof p === "string" ? [p] : [...new Set(p)];
 }

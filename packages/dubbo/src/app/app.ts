@@ -28,7 +28,7 @@ import {
 } from "../interface/interface-definition.js";
 import { interfaceServerMethods } from "../interface/interface-methods.js";
 import { defaultLogger, type Logger } from "../log/logger.js";
-import type { MeshOptions } from "../mesh/mesh-options.js";
+import type { MeshOptions, MeshReference } from "../mesh/mesh-options.js";
 import { MetricsServer } from "../metrics/metrics-server.js";
 import { RpcMetrics } from "../metrics/rpc-metrics.js";
 import { parseConditionRule } from "../router/condition/condition-rule.js";
@@ -37,7 +37,8 @@ import { parseTagRule } from "../router/tag/tag-rule.js";
 import { clientTracing, serverTracing } from "../tracing/trace-interceptors.js";
 import { TransportPool } from "../transport/transport-pool.js";
 import { advertiseHost } from "./advertise-host.js";
-import type { AppOptions, ServeOptions } from "./app-options.js";
+import { type AppOptions, type ServeOptions, type ServeProtocol, serveProtocols } from "./app-options.js";
+import { Dubbo2Exporter } from "./dubbo2-exporter.js";
 
 /** Dubbo-go's consumer-update-wait-time is 3 s; 2 s suits in-cluster registries that push quickly. */
 const DEFAULT_UNREGISTER_WAIT_MS = 2000;
@@ -71,6 +72,9 @@ export class DubboApp {
   private readonly scheduler = new Scheduler();
   private readonly references = new Set<ServiceReference>();
   private readonly served: ServedService[] = [];
+  /** Interface services served over Dubbo2; made by the first `serveInterface(..., { protocol: "dubbo" })`. */
+  private dubbo2: Dubbo2Exporter | undefined;
+  private dubboPortValue: number | undefined;
   private registered: { discovery: Discovery; registration: ServiceRegistration }[] = [];
   private readonly clientInterceptors: readonly Interceptor[];
   private readonly consumerHost: string;
@@ -140,19 +144,37 @@ export class DubboApp {
 
   /** Serves a protobuf service (protoc-gen-es descriptor) under an optional group and version. */
   serve<S extends DescService>(service: S, impl: ServiceImpl<S>, options: ServeOptions = {}): this {
+    if (serveProtocols(options).includes("dubbo")) {
+      throw new TypeError(`${service.typeName}: protobuf services are served over tri only, not dubbo`);
+    }
     this.server.register(service, impl, { group: options.group, version: options.version });
     this.addServed({ interface: service.typeName, methods: service.methods.map((m) => m.name), options });
     return this;
   }
 
-  /** Serves an IDL-less interface (JSON over Triple: an argument array in, a JSON value out). */
+  /**
+   * Serves an IDL-less interface: JSON over Triple (an argument array in, a JSON value out), and/or
+   * Hessian2 over Dubbo2 with `protocol: "dubbo"` (on the `dubboPort` of `start`).
+   */
   serveInterface<D extends InterfaceDefinition>(
     def: D,
     impl: InterfaceImpl<D>,
     options: ServeOptions = {},
   ): this {
-    for (const m of interfaceServerMethods(def, impl, options.group ?? "", options.version ?? "")) {
-      this.server.registerMethod(m);
+    const protocols = serveProtocols(options);
+    if (protocols.includes("tri")) {
+      for (const m of interfaceServerMethods(def, impl, options.group ?? "", options.version ?? "")) {
+        this.server.registerMethod(m);
+      }
+    }
+    if (protocols.includes("dubbo")) {
+      if (this.state !== "new" && this.dubbo2 === undefined) {
+        throw new Error(
+          `${def.name}: the app started without a Dubbo2 port; serve dubbo services before start()`,
+        );
+      }
+      this.dubbo2 ??= new Dubbo2Exporter(this.logger);
+      this.dubbo2.add(def, impl, options.group ?? "", options.version ?? "");
     }
     this.addServed({ interface: def.name, methods: Object.keys(def.methods), options });
     return this;
@@ -161,17 +183,24 @@ export class DubboApp {
   /** A typed client of a protobuf service or an interface, through discovery, routing and balancing. */
   client<S extends DescService>(service: S, options?: ClientOptions): DubboClient<S>;
   client<D extends InterfaceDefinition>(definition: D, options?: ClientOptions): InterfaceClient<D>;
-  client(service: DescService | InterfaceDefinition, options: ClientOptions = {}): unknown {
+  client(service: DescService | InterfaceDefinition, given: ClientOptions = {}): unknown {
     if (this.state === "stopping" || this.state === "stopped") throw new Error(`app ${this.name} is stopped`);
     const iface = isInterfaceDefinition(service);
     const name = iface ? service.name : service.typeName;
+    const options = this.meshClientOptions(name, given);
     const proxyMode = this.mesh.mode === "proxy";
+    const dubbo = options.protocol === "dubbo";
+    if (dubbo && !iface) {
+      throw new TypeError(
+        `${name}: protocol "dubbo" is for interface services (defineInterface), not protobuf ones`,
+      );
+    }
     const directory = new Directory(
       {
         interface: name,
         group: options.group,
         version: options.version,
-        protocol: "tri",
+        protocol: dubbo ? "dubbo" : "tri",
         application: this.name,
       },
       this.sourcesFor(name, options, proxyMode),
@@ -205,20 +234,31 @@ export class DubboApp {
       logger: this.logger,
       scheduler: this.scheduler,
       proxyMode,
-      spec: {
-        protocol: options.protocol ?? (iface ? "triple" : "grpc"),
-        codec: iface ? "json" : (options.codec ?? "proto"),
-      },
+      spec:
+        options.protocol === "dubbo"
+          ? { protocol: "dubbo", codec: "hessian2" }
+          : {
+              protocol: options.protocol ?? (iface ? "triple" : "grpc"),
+              codec: iface ? "json" : (options.codec ?? "proto"),
+            },
     });
     this.references.add(ref);
     return iface ? buildInterfaceClient(service, ref) : buildProtobufClient(service, ref);
   }
 
-  /** Starts the Triple server and registers every served service with the discovery sources. */
-  async start(options: { port?: number; host?: string } = {}): Promise<{ host: string; port: number }> {
+  /**
+   * Starts the Triple server (and the Dubbo2 one on `dubboPort`, default any free port, when a service
+   * is served over dubbo) and registers every served service with the discovery sources.
+   */
+  async start(
+    options: { port?: number; host?: string; dubboPort?: number } = {},
+  ): Promise<{ host: string; port: number }> {
     if (this.state !== "new") throw new Error(`app ${this.name} was already started`);
     this.state = "started";
     const bound = await this.server.listen({ port: options.port ?? 0, host: options.host ?? "0.0.0.0" });
+    if (this.dubbo2 !== undefined) {
+      this.dubboPortValue = await this.dubbo2.listen(options.dubboPort ?? 0, options.host ?? "0.0.0.0");
+    }
     this.startedAt = Date.now();
     this.address = { host: this.options.advertiseHost ?? advertiseHost(options.host), port: bound.port };
     const m = this.options.metrics;
@@ -256,6 +296,11 @@ export class DubboApp {
     return this.metricsPortValue;
   }
 
+  /** The Dubbo2 port, once started with a service served over dubbo. */
+  get dubboPort(): number | undefined {
+    return this.dubboPortValue;
+  }
+
   /** Where the app serves, once started. */
   get endpoint(): { host: string; port: number } | undefined {
     return this.address;
@@ -291,7 +336,7 @@ export class DubboApp {
     if (wasStarted) {
       const drainMs = options.drainMs ?? this.options.shutdown?.drainMs ?? DEFAULT_DRAIN_MS;
       this.logger.info({ drainMs }, "draining the server");
-      await this.server.close({ graceMs: drainMs });
+      await Promise.all([this.server.close({ graceMs: drainMs }), this.dubbo2?.close(drainMs)]);
     }
     for (const ref of this.references) ref.close();
     this.references.clear();
@@ -304,6 +349,34 @@ export class DubboApp {
     if (this.mesh.mode === "proxyless") await this.mesh.adapter.close();
     this.state = "stopped";
     this.logger.info({}, `${this.name} stopped`);
+  }
+
+  /**
+   * A reference to a mesh host (`xds:///host:port`, `providedBy`, or the adapter's own mapping) takes
+   * its discovery and cluster strategy from the mesh adapter. Its timeout defaults to none (0) so that
+   * the route's timeout decides, as in gRPC; a timeout the caller sets still wins when shorter.
+   */
+  private meshClientOptions(name: string, options: ClientOptions): ClientOptions {
+    const target = options.target?.trim();
+    const xdsHost = target?.startsWith("xds:") ? target.replace(/^xds:(\/\/[^/]*)?\/?/, "") : undefined;
+    const host = xdsHost ?? options.providedBy;
+    if (host !== undefined && (this.mesh.mode !== "proxyless" || this.mesh.adapter.reference === undefined)) {
+      throw new TypeError(
+        `the client of ${name} names the mesh host ${host}, which needs the proxyless mesh mode: createApp({ mesh: { mode: "proxyless", adapter: xdsMesh(...) } })`,
+      );
+    }
+    if (this.mesh.mode !== "proxyless" || (host === undefined && options.target !== undefined))
+      return options;
+    const ref: MeshReference | undefined = this.mesh.adapter.reference?.(name, host);
+    if (ref === undefined) return options;
+    const { target: _target, ...rest } = options;
+    return {
+      ...rest,
+      discovery: ref.discovery,
+      cluster: ref.cluster,
+      routers: [...(options.routers ?? []), ...(ref.routers ?? [])],
+      timeout: options.timeout ?? this.options.defaults?.timeout ?? 0,
+    };
   }
 
   private sourcesFor(name: string, options: ClientOptions, proxyMode: boolean): readonly Discovery[] {
@@ -346,11 +419,17 @@ export class DubboApp {
 
   private async register(s: ServedService): Promise<void> {
     if (s.options.register === false || this.address === undefined) return;
-    const registration = this.registrationOf(s, this.address);
+    const address = this.address;
+    const registrations = serveProtocols(s.options).map((protocol) =>
+      this.registrationOf(s, protocol, {
+        host: address.host,
+        port: protocol === "dubbo" ? (this.dubboPortValue ?? 0) : address.port,
+      }),
+    );
+    const targets = this.discoveries.filter((d) => d.register !== undefined);
     await Promise.all(
-      this.discoveries
-        .filter((d) => d.register !== undefined)
-        .map(async (discovery) => {
+      registrations.flatMap((registration) =>
+        targets.map(async (discovery) => {
           try {
             await discovery.register!(registration);
             this.registered.push({ discovery, registration });
@@ -361,10 +440,15 @@ export class DubboApp {
             );
           }
         }),
+      ),
     );
   }
 
-  private registrationOf(s: ServedService, address: { host: string; port: number }): ServiceRegistration {
+  private registrationOf(
+    s: ServedService,
+    protocol: ServeProtocol,
+    address: { host: string; port: number },
+  ): ServiceRegistration {
     const o = s.options;
     const params: Record<string, string> = {
       ...this.options.labels,
@@ -385,7 +469,7 @@ export class DubboApp {
       application: this.name,
       host: address.host,
       port: address.port,
-      protocol: "tri",
+      protocol,
       weight: o.weight,
       methods: s.methods,
       params,

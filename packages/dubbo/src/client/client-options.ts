@@ -40,10 +40,19 @@ export interface ClientOptions {
    * Dubbo's reference `url`), or in proxy mode the service's host name `dns:///greeter.demo.svc:50051`.
    */
   target?: string;
+  /**
+   * Dubbo's `providedBy` for the proxyless mesh: the mesh host (`host:port`) of the provider
+   * application, e.g. `greeter.demo.svc.cluster.local:50051`. Calls then take the xDS path as with
+   * `target: "xds:///greeter.demo.svc.cluster.local:50051"`.
+   */
+  providedBy?: string;
   /** Discovery sources for this client instead of the app's. */
   discovery?: Discovery | readonly Discovery[];
-  /** `grpc` (default for protobuf services) or `triple` (bare unary bodies; default for interfaces). */
-  protocol?: "grpc" | "triple";
+  /**
+   * `grpc` (default for protobuf services), `triple` (bare unary bodies; default for interfaces), or
+   * `dubbo` (interfaces only: Dubbo2 with Hessian2 to `dubbo://` endpoints; methods need `parameterTypes`).
+   */
+  protocol?: "grpc" | "triple" | "dubbo";
   /** `proto` (default for protobuf services) or `json` (always for interfaces). */
   codec?: "proto" | "json";
   /** This consumer's tag (`dubbo.tag`): its calls go to providers of this tag. */

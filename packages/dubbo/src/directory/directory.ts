@@ -117,7 +117,8 @@ export class Directory {
     for (const list of this.perSource) {
       if (list === undefined) continue;
       for (const e of list) {
-        if (e.protocol !== "tri") {
+        // A client speaks one protocol (the query's: tri unless it asked for dubbo); others are skipped.
+        if (e.protocol !== (this.query.protocol ?? "tri")) {
           this.skipProtocol(e.protocol);
           continue;
         }
@@ -159,7 +160,7 @@ export class Directory {
     this.skippedProtocols.add(protocol);
     this.logger.warn(
       { service: this.query.interface, protocol },
-      `ignoring ${protocol}:// endpoints of ${this.query.interface}: this consumer calls tri:// endpoints only`,
+      `ignoring ${protocol}:// endpoints of ${this.query.interface}: this client calls ${this.query.protocol ?? "tri"}:// endpoints only`,
     );
   }
 

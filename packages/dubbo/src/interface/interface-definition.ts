@@ -16,6 +16,10 @@ export interface InterfaceMethod<
   readonly params?: readonly string[];
   /** Safe to run twice: failover may then retry it after timeouts and server errors. */
   readonly idempotent?: boolean;
+  /** Java parameter types (`java.lang.String`, `int`, `org.x.User`): needed to call it over `dubbo`. */
+  readonly parameterTypes?: readonly string[];
+  /** Java return class: lets a `dubbo` provider send a plain object as that class. */
+  readonly returnType?: string;
   readonly types?: { readonly args: A; readonly result: R };
 }
 
@@ -32,21 +36,28 @@ export interface InterfaceDefinition<M extends InterfaceMethods = InterfaceMetho
   readonly methods: M;
 }
 
-export interface MethodOptions {
+export interface MethodOptions<A extends readonly unknown[] = readonly unknown[]> {
   params?: readonly string[];
   idempotent?: boolean;
+  /**
+   * The Java method's parameter types, one per argument, as in Java source or `Class.getName()`:
+   * Dubbo2 (`protocol: "dubbo"`) sends them with each call and Java picks the method by them.
+   */
+  parameterTypes?: { readonly [K in keyof A]: string };
+  /** The Java return class (`org.x.User`): a `dubbo` provider sends plain objects as that class. */
+  returnType?: string;
 }
 
 /** A request-response method: `sayHello: unary<[name: string], string>()`. */
 export function unary<A extends readonly unknown[], R>(
-  options: MethodOptions = {},
+  options: MethodOptions<A> = {},
 ): InterfaceMethod<A, R, "unary"> {
   return { kind: "unary", ...options };
 }
 
 /** A method that answers with a stream of results (gRPC framing only). */
 export function serverStream<A extends readonly unknown[], R>(
-  options: MethodOptions = {},
+  options: MethodOptions<A> = {},
 ): InterfaceMethod<A, R, "server_streaming"> {
   return { kind: "server_streaming", ...options };
 }

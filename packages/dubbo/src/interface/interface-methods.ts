@@ -5,10 +5,26 @@ import { argumentsSerializer, protobufRejected, resultSerializer } from "./json-
 
 type AnyImplFn = (...args: unknown[]) => unknown;
 
-const wireCache = new WeakMap<InterfaceDefinition, Map<string, WireMethod>>();
+/** The Java side of a method, as the interface definition declares it (for the Dubbo2 transport). */
+export interface JavaSignature {
+  readonly parameterTypes: readonly string[] | undefined;
+  readonly returnType: string | undefined;
+}
+
+/** A WireMethod of an interface method: the JSON serializers plus the declared Java types. */
+export interface InterfaceWireMethod extends WireMethod {
+  readonly java: JavaSignature;
+}
+
+/** The declared Java types of a wire method, if it belongs to an interface definition. */
+export function javaSignatureOf(wire: WireMethod): JavaSignature | undefined {
+  return "java" in wire ? (wire as InterfaceWireMethod).java : undefined;
+}
+
+const wireCache = new WeakMap<InterfaceDefinition, Map<string, InterfaceWireMethod>>();
 
 /** The wire form of every method of an interface, for the client (cached per definition). */
-export function interfaceWireMethods(def: InterfaceDefinition): Map<string, WireMethod> {
+export function interfaceWireMethods(def: InterfaceDefinition): Map<string, InterfaceWireMethod> {
   let map = wireCache.get(def);
   if (map !== undefined) return map;
   map = new Map();
@@ -20,6 +36,7 @@ export function interfaceWireMethods(def: InterfaceDefinition): Map<string, Wire
       path: `/${def.name}/${name}`,
       input: { json: argumentsSerializer(where, m), proto: reject },
       output: { json: resultSerializer(where), proto: reject },
+      java: { parameterTypes: m.parameterTypes, returnType: m.returnType },
     });
   }
   wireCache.set(def, map);

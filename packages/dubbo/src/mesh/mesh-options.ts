@@ -1,3 +1,4 @@
+import type { ClusterStrategy } from "../cluster/cluster-strategy.js";
 import type { Discovery } from "../discovery/discovery.js";
 import type { Router } from "../router/router.js";
 
@@ -12,7 +13,24 @@ export interface MeshAdapter {
   discovery(): Discovery;
   /** Routers that run after Dubbo's own (condition, tag) for one service. */
   routers?(service: string): readonly Router[];
+  /**
+   * A reference to a mesh host: `host` is `host:port` from an `xds:///host:port` target or the
+   * client's `providedBy`; undefined asks the adapter's own service -> host mapping, and an undefined
+   * answer leaves the client on the ordinary path. The reference takes over discovery and the cluster
+   * strategy, because xDS decides routes, balancing, retries and timeouts per call, not per service.
+   */
+  reference?(service: string, host: string | undefined): MeshReference | undefined;
   close(): Promise<void>;
+}
+
+/** What a mesh reference plugs into the call path (see MeshAdapter.reference). */
+export interface MeshReference {
+  /** The endpoints of every cluster the host's routes may pick. */
+  readonly discovery: Discovery;
+  /** Route match, cluster pick, balancing, retries, deadline and faults for each call. */
+  readonly cluster: ClusterStrategy;
+  /** Routers for what the cluster strategy does not see (streaming calls). */
+  readonly routers?: readonly Router[];
 }
 
 /**

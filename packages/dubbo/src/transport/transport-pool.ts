@@ -1,17 +1,23 @@
 import { createTransport, type Transport, type TransportOptions } from "@dubbo-mesh/triple";
 import { type Endpoint, endpointKey } from "../discovery/endpoint.js";
+import { Dubbo2Transport, type Dubbo2TransportOptions } from "./dubbo2-transport.js";
 
-/** How a consumer talks to an endpoint: Triple sub-protocol and message codec. */
-export interface TransportSpec {
-  readonly protocol: "grpc" | "triple";
-  readonly codec: "proto" | "json";
-}
+/**
+ * How a consumer talks to an endpoint: Triple sub-protocol and message codec, or Dubbo2 (`dubbo`,
+ * always Hessian2) for interface services at `dubbo://` endpoints.
+ */
+export type TransportSpec =
+  | { readonly protocol: "grpc" | "triple"; readonly codec: "proto" | "json" }
+  | { readonly protocol: "dubbo"; readonly codec: "hessian2" };
 
 /** Transport options the pool passes through (keepalive, limits, TLS); the base URL is the pool's business. */
 export type PooledTransportOptions = Omit<
   TransportOptions,
   "baseUrl" | "protocol" | "codec" | "interceptors"
->;
+> & {
+  /** Options of the Dubbo2 client made per `dubbo://` endpoint (connections, timeouts, heartbeat). */
+  dubbo2?: Dubbo2TransportOptions;
+};
 
 /** Makes the transport for one endpoint; the default dials it with `createTransport`. */
 export type TransportFactory = (
@@ -20,7 +26,8 @@ export type TransportFactory = (
   options: PooledTransportOptions,
 ) => Transport;
 
-const dial: TransportFactory = (endpoint, spec, options) => {
+const dial: TransportFactory = (endpoint, spec, { dubbo2, ...options }) => {
+  if (spec.protocol === "dubbo") return new Dubbo2Transport(endpoint.host, endpoint.port, dubbo2);
   const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
   return createTransport({
     ...options,
@@ -31,7 +38,7 @@ const dial: TransportFactory = (endpoint, spec, options) => {
 };
 
 /**
- * One Triple transport per endpoint and spec, shared by every service of the app that calls that
+ * One transport (Triple, or Dubbo2 for `dubbo://`) per endpoint and spec, shared by every service of the app that calls that
  * endpoint (Dubbo shares a connection per address the same way). Created on the first call, not on
  * discovery: a consumer that knows 1,000 endpoints and calls 10 of them opens 10 connections.
  *

@@ -25,7 +25,7 @@ final class ConsumerCommand {
 
     static int run(String[] argv) throws Exception {
         CliArgs args = new CliArgs(argv, 0, "url", "group", "version", "registry", "name", "names", "calls",
-                "app", "timeout-ms", "discovery", "demo-url");
+                "app", "timeout-ms", "discovery", "demo-url", "demo-protocol");
         String url = args.get("url");
         String registry = args.get("registry");
         if (url == null && registry == null) {
@@ -63,8 +63,11 @@ final class ConsumerCommand {
         // Only reference what is called: an unused reference would still wait for its providers.
         ReferenceConfig<GreetService> greetRef =
                 wantsGreet ? reference(GreetService.class, url, args, timeoutMs) : null;
-        ReferenceConfig<DemoService> demoRef =
-                wantsDemo ? reference(DemoService.class, args.get("demo-url", url), args, timeoutMs) : null;
+        // Through a registry the protocol cannot come from a URL: --demo-protocol dubbo picks dubbo:// providers.
+        String demoProtocol = args.get("demo-protocol");
+        ReferenceConfig<DemoService> demoRef = wantsDemo
+                ? reference(DemoService.class, args.get("demo-url", url), args, timeoutMs, demoProtocol)
+                : null;
         ReferenceConfig<GenericService> genericRef = wantsGeneric ? genericReference(args.get("demo-url", url), args, timeoutMs) : null;
 
         DubboBootstrap bootstrap = DubboBootstrap.getInstance()
@@ -129,9 +132,14 @@ final class ConsumerCommand {
     }
 
     private static <T> ReferenceConfig<T> reference(Class<T> type, String url, CliArgs args, int timeoutMs) {
+        return reference(type, url, args, timeoutMs, null);
+    }
+
+    private static <T> ReferenceConfig<T> reference(
+            Class<T> type, String url, CliArgs args, int timeoutMs, String protocol) {
         ReferenceConfig<T> ref = new ReferenceConfig<>();
         ref.setInterface(type);
-        ref.setProtocol(url != null && url.startsWith("dubbo://") ? "dubbo" : "tri");
+        ref.setProtocol(protocol != null ? protocol : url != null && url.startsWith("dubbo://") ? "dubbo" : "tri");
         if (url != null) {
             ref.setUrl(url);
         }
