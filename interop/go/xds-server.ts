@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { request } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collect, exitCode, tail } from "../child-output.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildScript = join(here, "build.sh");
@@ -15,7 +16,6 @@ const START_TIMEOUT_MS = 60_000;
 /** The server stops at once on SIGTERM; past this it is killed outright. */
 const STOP_GRACE_MS = 5_000;
 /** Output kept per process: enough for a failure report, bounded for chatty --verbose runs. */
-const OUTPUT_LIMIT = 256 * 1024;
 
 /** An xDS node as the client sent it (protojson of envoy.config.core.v3.Node). */
 export interface XdsNode {
@@ -317,58 +317,4 @@ async function stopChild(child: ChildProcess, exited: Promise<number>): Promise<
   const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
-}
-
-/** Resolves with the exit code (128 + signal number style for signals); kills the child on timeout. */
-function exitCode(child: ChildProcess, timeoutMs?: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? (signal === "SIGKILL" ? 137 : 143));
-    });
-  });
-}
-
-interface Collected {
-  stdout(): string;
-  stderr(): string;
-  all(): string;
-  onStdoutLine(listener: (line: string) => void): void;
-}
-
-function collect(child: ChildProcess): Collected {
-  let stdout = "";
-  let stderr = "";
-  let all = "";
-  let partial = "";
-  const listeners: Array<(line: string) => void> = [];
-  const keep = (text: string) => (text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT) : text);
-  child.stdout?.setEncoding("utf8");
-  child.stderr?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    stdout = keep(stdout + chunk);
-    all = keep(all + chunk);
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) for (const listener of listeners) listener(line);
-  });
-  child.stderr?.on("data", (chunk: string) => {
-    stderr = keep(stderr + chunk);
-    all = keep(all + chunk);
-  });
-  return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    all: () => all,
-    onStdoutLine: (listener) => listeners.push(listener),
-  };
-}
-
-function tail(text: string, lines = 40): string {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }

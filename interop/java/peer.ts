@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collect, exitCode, tail } from "../child-output.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildScript = join(here, "build.sh");
@@ -15,7 +16,6 @@ const CONSUMER_TIMEOUT_MS = 120_000;
 /** Dubbo's shutdown hook needs ~1 s; past this the process group is killed outright. */
 const STOP_GRACE_MS = 10_000;
 /** Output kept per process: enough for a failure report, bounded for long-running providers. */
-const OUTPUT_LIMIT = 256 * 1024;
 /** Halves JVM start-up on a 2-core machine; throughput does not matter for interop tests. */
 const DEFAULT_JVM_ARGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"];
 
@@ -115,7 +115,7 @@ export function ensureJavaPeerJar(): Promise<string> {
 async function buildJar(): Promise<string> {
   const child = spawn("bash", [buildScript], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const out = collect(child);
-  const code = await exitCode(child, BUILD_TIMEOUT_MS);
+  const code = await exitCode(child, BUILD_TIMEOUT_MS, () => killGroup(child, "SIGKILL"));
   const lines = out.stdout().trim().split("\n");
   const jar = lines[lines.length - 1]?.trim() ?? "";
   if (code !== 0 || !jar.endsWith(".jar")) {
@@ -228,7 +228,9 @@ export async function runJavaConsumer(opts: JavaConsumerOptions): Promise<JavaCo
 
   const child = spawnJava(jar, args, opts.jvmArgs, opts.env);
   const out = collect(child);
-  const code = await exitCode(child, opts.processTimeoutMs ?? CONSUMER_TIMEOUT_MS);
+  const code = await exitCode(child, opts.processTimeoutMs ?? CONSUMER_TIMEOUT_MS, () =>
+    killGroup(child, "SIGKILL"),
+  );
   const results: Array<Record<string, unknown>> = [];
   for (const line of out.stdout().split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -275,12 +277,14 @@ export async function runHessianVectors(
   const out = collectAll(child);
   child.stdin?.on("error", () => {}); // a JVM that died early: the exit code tells
   child.stdin?.end(input.map((v) => `${v.name}\t${v.count}\t${v.hex}\n`).join(""));
-  const code = await exitCode(child, CONSUMER_TIMEOUT_MS).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== "ENOENT") throw error;
-    throw new Error(
-      "java is not on PATH: the Java interop tests need a JDK 17+ (Debian: openjdk-17-jdk-headless)",
-    );
-  });
+  const code = await exitCode(child, CONSUMER_TIMEOUT_MS, () => killGroup(child, "SIGKILL")).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+      throw new Error(
+        "java is not on PATH: the Java interop tests need a JDK 17+ (Debian: openjdk-17-jdk-headless)",
+      );
+    },
+  );
   if (code !== 0) throw new Error(`hessian-vectors ${mode} exited with ${code}:\n${tail(out.stderr())}`);
   return out
     .stdout()
@@ -332,58 +336,6 @@ async function stopGroup(child: ChildProcess, exited: Promise<number>): Promise<
   clearTimeout(timer);
 }
 
-/** Resolves with the exit code (128 + signal number style for signals); kills the group on timeout. */
-function exitCode(child: ChildProcess, timeoutMs?: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer =
-      timeoutMs === undefined ? undefined : setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? (signal === "SIGKILL" ? 137 : 143));
-    });
-  });
-}
-
-interface Collected {
-  stdout(): string;
-  stderr(): string;
-  all(): string;
-  onStdoutLine(listener: (line: string) => void): void;
-}
-
-function collect(child: ChildProcess): Collected {
-  let stdout = "";
-  let stderr = "";
-  let all = "";
-  let partial = "";
-  const listeners: Array<(line: string) => void> = [];
-  const keep = (text: string) => (text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT) : text);
-  child.stdout?.setEncoding("utf8");
-  child.stderr?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    stdout = keep(stdout + chunk);
-    all = keep(all + chunk);
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) for (const listener of listeners) listener(line);
-  });
-  child.stderr?.on("data", (chunk: string) => {
-    stderr = keep(stderr + chunk);
-    all = keep(all + chunk);
-  });
-  return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    all: () => all,
-    onStdoutLine: (listener) => listeners.push(listener),
-  };
-}
-
-/** Like collect(), without the output cap: vector runs print a few MB of hex. */
 function collectAll(child: ChildProcess): { stdout(): string; stderr(): string } {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -396,8 +348,4 @@ function collectAll(child: ChildProcess): { stdout(): string; stderr(): string }
 
 function pushFlag(args: string[], flag: string, value: string | number | undefined): void {
   if (value !== undefined && value !== "") args.push(flag, String(value));
-}
-
-function tail(text: string, lines = 40): string {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
