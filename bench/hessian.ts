@@ -5,6 +5,16 @@
 // alternate between the two implementations, so a noisy neighbour on the machine hurts both alike; the
 // reported rate is the median window.
 //
+// Both sides return values the caller owns: every binary a decoder returns here is a copy on both sides
+// (ours copies unless `copyBinary: false`; hessian.js copies every binary longer than 15 bytes, through
+// Buffer.concat), and every message an encoder returns is a new Buffer. Rows whose result is a large
+// buffer also measure a floor, in the same alternating windows: `Buffer.allocUnsafe(n)` plus one copy of
+// the n result bytes, the least any codec returning a new Buffer of that size must do. floor / hessian.js
+// is the best ratio any implementation could reach on that row. On Linux a new buffer of this size is
+// fresh pages from the kernel once the garbage collector has freed the previous ones (glibc gives the
+// freed heap back), so the floor is page faults far more than copying; the memcpy line shows the copy
+// alone (into a reused buffer).
+//
 // `npm run bench -- hessian` (BENCH_SECONDS per measured cell, default 8; BENCH_WARMUP, default 2).
 
 import { deepStrictEqual } from "node:assert/strict";
@@ -21,6 +31,8 @@ interface Workload {
   ours: unknown;
   /** The same value in hessian.js's vocabulary. */
   theirs: unknown;
+  /** The bytes a decoder must return as a new Buffer (binary rows): its decode row gets a floor. */
+  decodedBytes?: Buffer;
 }
 
 type Impl = "ours" | "hessian.js";
@@ -33,9 +45,13 @@ interface Cell {
   opsPerSec: Record<Impl, number>;
   mbPerSec: Record<Impl, number>;
   ratio: number;
+  /** allocUnsafe + one copy of the result's bytes, for rows whose result is a large buffer. */
+  floorOpsPerSec?: number;
 }
 
 const WINDOWS = 6;
+/** Results at least this large get a floor measured (below it the allocation comes from Node's pool). */
+const FLOOR_MIN_BYTES = 32 * 1024;
 
 function user(i: number): Record<string, unknown> {
   return {
@@ -72,7 +88,7 @@ function workloads(): Workload[] {
     { name: "list of 1,000 maps", ours: maps, theirs: maps },
     { name: "string 64 KiB ASCII", ours: ascii, theirs: ascii },
     { name: "string 16K chars CJK", ours: cjk, theirs: cjk },
-    { name: "binary 256 KiB", ours: binary, theirs: binary },
+    { name: "binary 256 KiB", ours: binary, theirs: binary, decodedBytes: binary },
   ];
 }
 
@@ -101,15 +117,33 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function measure(fns: Record<Impl, () => number>, seconds: number, warmup: number): Record<Impl, number> {
-  for (const impl of ["ours", "hessian.js"] as const) rate(fns[impl], warmup);
-  const windows: Record<Impl, number[]> = { ours: [], "hessian.js": [] };
+/** Median rate of each function, measured in alternating windows (the floor, if any, included). */
+function measure<K extends string>(
+  fns: Record<K, () => number>,
+  seconds: number,
+  warmup: number,
+): Record<K, number> {
+  const names = Object.keys(fns) as K[];
+  for (const name of names) rate(fns[name], warmup);
+  const windows = new Map<K, number[]>(names.map((name) => [name, []]));
   for (let w = 0; w < WINDOWS; w++) {
-    // Alternate the order too, so neither side always runs right after the other's garbage.
-    const order: Impl[] = w % 2 === 0 ? ["ours", "hessian.js"] : ["hessian.js", "ours"];
-    for (const impl of order) windows[impl].push(rate(fns[impl], seconds / WINDOWS));
+    // Alternate the order too, so no side always runs right after another's garbage.
+    const order = w % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) windows.get(name)?.push(rate(fns[name], seconds / WINDOWS));
   }
-  return { ours: median(windows.ours), "hessian.js": median(windows["hessian.js"]) };
+  return Object.fromEntries(names.map((name) => [name, median(windows.get(name) ?? [])])) as Record<
+    K,
+    number
+  >;
+}
+
+/** The least work for a result of these bytes: a new Buffer and one copy into it. */
+function floorOf(result: Buffer): () => number {
+  return () => {
+    const out = Buffer.allocUnsafe(result.length);
+    out.set(result);
+    return out.length;
+  };
 }
 
 /** Plain JSON data (Buffers become {type, data}), so two decoders' results compare. */
@@ -128,6 +162,7 @@ export async function run(): Promise<void> {
   );
 
   const cells: Cell[] = [];
+  let memcpy: { bytes: number; opsPerSec: number } | undefined;
   for (const workload of workloads()) {
     const bytes = encode(workload.ours);
     // Same data out of both decoders, or the comparison means nothing.
@@ -144,8 +179,21 @@ export async function run(): Promise<void> {
         "hessian.js": () => (hessian.decode(bytes, "2.0") === null ? 0 : 1),
       },
     };
+    const results: Record<Op, Buffer | undefined> = {
+      encode: bytes.length >= FLOOR_MIN_BYTES ? bytes : undefined,
+      decode: workload.decodedBytes,
+    };
     for (const op of ["encode", "decode"] as const) {
-      const opsPerSec = measure(ops[op], seconds, warmup);
+      const result = results[op];
+      let opsPerSec: Record<Impl, number>;
+      let floorOpsPerSec: number | undefined;
+      if (result === undefined) {
+        opsPerSec = measure(ops[op], seconds, warmup);
+      } else {
+        const rates = measure({ ...ops[op], floor: floorOf(result) }, seconds, warmup);
+        opsPerSec = { ours: rates.ours, "hessian.js": rates["hessian.js"] };
+        floorOpsPerSec = rates.floor;
+      }
       const mb = (n: number): number => (n * bytes.length) / 1e6;
       const cell: Cell = {
         workload: workload.name,
@@ -154,11 +202,27 @@ export async function run(): Promise<void> {
         opsPerSec,
         mbPerSec: { ours: mb(opsPerSec.ours), "hessian.js": mb(opsPerSec["hessian.js"]) },
         ratio: opsPerSec.ours / opsPerSec["hessian.js"],
+        floorOpsPerSec,
       };
       cells.push(cell);
+      const floor =
+        cell.floorOpsPerSec === undefined
+          ? ""
+          : `, floor ${fmt(cell.floorOpsPerSec)} ops/s (x${(cell.floorOpsPerSec / opsPerSec["hessian.js"]).toFixed(2)})`;
       console.log(
-        `  ${workload.name} ${op}: ours ${fmt(cell.opsPerSec.ours)} ops/s, hessian.js ${fmt(cell.opsPerSec["hessian.js"])} ops/s (x${cell.ratio.toFixed(2)})`,
+        `  ${workload.name} ${op}: ours ${fmt(cell.opsPerSec.ours)} ops/s, hessian.js ${fmt(cell.opsPerSec["hessian.js"])} ops/s (x${cell.ratio.toFixed(2)})${floor}`,
       );
+    }
+    if (workload.decodedBytes !== undefined) {
+      // The copy alone, into a buffer that is reused: what the floor would be without fresh pages.
+      const source = workload.decodedBytes;
+      const target = Buffer.allocUnsafe(source.length);
+      const copy = (): number => {
+        target.set(source);
+        return 1;
+      };
+      rate(copy, warmup);
+      memcpy = { bytes: source.length, opsPerSec: rate(copy, seconds / WINDOWS) };
     }
   }
 
@@ -172,6 +236,8 @@ export async function run(): Promise<void> {
       { title: "hessian.js ops/s", align: "right" },
       { title: "hessian.js MB/s", align: "right" },
       { title: "ours / hessian.js", align: "right" },
+      { title: "floor ops/s", align: "right" },
+      { title: "floor / hessian.js", align: "right" },
     ],
     cells.map((c) => [
       c.workload,
@@ -182,13 +248,26 @@ export async function run(): Promise<void> {
       fmt(c.opsPerSec["hessian.js"]),
       fmt(c.mbPerSec["hessian.js"], 1),
       `x${c.ratio.toFixed(2)}`,
+      fmt(c.floorOpsPerSec),
+      c.floorOpsPerSec === undefined ? "-" : `x${(c.floorOpsPerSec / c.opsPerSec["hessian.js"]).toFixed(2)}`,
     ]),
   );
   console.log(`\n${table}\n`);
+  console.log(
+    "floor: Buffer.allocUnsafe(n) + one copy of the n result bytes, measured in the same windows; " +
+      "floor / hessian.js is the most any codec returning a new Buffer could reach on that row.",
+  );
+  if (memcpy !== undefined) {
+    const gbps = (memcpy.opsPerSec * memcpy.bytes) / 1e9;
+    console.log(
+      `memcpy of ${fmt(memcpy.bytes)} bytes into a reused buffer: ${fmt(memcpy.opsPerSec)} ops/s (${gbps.toFixed(1)} GB/s); ` +
+        "the rest of the floor is getting new memory.\n",
+    );
+  }
   const file = writeResults(
     "hessian",
     { measureSeconds: seconds, warmupSeconds: warmup, windows: WINDOWS, sink: sink > 0 },
-    { cells },
+    { cells, memcpy },
     machine,
   );
   console.log(`hessian: results written to ${file}`);

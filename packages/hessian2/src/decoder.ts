@@ -53,6 +53,7 @@ import {
   javaMapPrototype,
 } from "./java-types.js";
 import { cachedKey, KEY_CACHE_MAX_LENGTH } from "./key-cache.js";
+import { decodeStrictUtf8, NATIVE_DECODE_MIN } from "./native-strings.js";
 import { SHORT_ASCII_MAX, shortAscii } from "./short-ascii.js";
 import { unitScratch, unitsToString } from "./utf16-scratch.js";
 
@@ -431,8 +432,27 @@ export class Hessian2Decoder {
     if (length < UNITS_PATH_MIN) {
       const s = this.readPlainUtf8(start, length);
       if (s !== undefined) return s;
+    } else if (length >= NATIVE_DECODE_MIN) {
+      const s = this.readThreeByteText(start, length);
+      if (s !== undefined) return s;
     }
     return this.readUnits(start, length);
+  }
+
+  /**
+   * Text of 3-byte characters (CJK), natively: the header counts units, not bytes, so the span is a
+   * guess, 3 bytes per unit, taken only when the bytes look like it. UTF-8 synchronises itself, so strict
+   * UTF-8 that starts here and decodes to exactly `length` units is exactly this string's bytes; anything
+   * else (other text, CESU-8 surrogates, the next value in the span) returns undefined, consuming nothing.
+   */
+  private readThreeByteText(start: number, length: number): string | undefined {
+    const end = start + 3 * length;
+    const buf = this.buf;
+    if (end > this.end || (buf[start] & 0xf0) !== 0xe0 || (buf[end - 3] & 0xf0) !== 0xe0) return undefined;
+    const s = decodeStrictUtf8(buf.subarray(start, end));
+    if (s === undefined || s.length !== length) return undefined;
+    this.pos = end;
+    return s;
   }
 
   /**

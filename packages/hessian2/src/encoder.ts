@@ -6,6 +6,11 @@
 // message writes several values (version, path, ..., arguments, attachments) through one Hessian2Output,
 // so a class defined for the first argument is reused by the later ones. Start a new message with
 // `finish()`.
+//
+// Large byte runs (binaries, and long strings buffer.transcode made, header included) are not copied into
+// that buffer: the encoder notes where they go and `finish()` copies them once, straight into the message
+// it returns. For a 256 KiB binary that is one copy instead of two; a message that is one transcoded string
+// is returned as transcode made it, with no copy at all.
 
 import {
   BC_BINARY,
@@ -70,6 +75,13 @@ import {
 } from "./constants.js";
 import { HessianEncodeError } from "./errors.js";
 import { JAVA_CLASS, JAVA_MAP_TYPE, JavaDouble, JavaLong, type JavaMarker, JavaValue } from "./java-types.js";
+import {
+  hasTranscode,
+  mostlyNonAscii,
+  TRANSCODE_MIN,
+  transcodeCesu8,
+  utf8IsCesu8,
+} from "./native-strings.js";
 
 export interface EncoderOptions {
   /** First size of the output buffer in bytes (default 8 KiB); it doubles as needed. */
@@ -101,9 +113,10 @@ const DEFINITION_CACHE_MAX = 512;
 const CLASS_TABLE_MAX = 4096;
 /** Up to this many references are found by a linear scan; past it a Map is built. */
 const LINEAR_REFS_MAX = 32;
-/** Below this length a string is written by the JavaScript loop; above, by Buffer#write when possible. */
+/** Below this length a string is written by the JavaScript loop; above, natively when possible. */
 const NATIVE_STRING_MIN = 64;
-const SURROGATE = /[\uD800-\uDFFF]/;
+/** Byte runs at least this long are copied by `finish()` instead of into the buffer (see the top). */
+const DEFER_MIN = 8 * 1024;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
@@ -143,6 +156,16 @@ export class Hessian2Encoder {
   private generation = 0;
   private types = new Map<string, number>();
   private readonly definitionCache = new Map<string, CachedDefinition>();
+  /**
+   * Byte runs that belong in the message but not in `buf`: `deferred[i]` goes right before the byte
+   * `buf[deferredAt[i]]`. They are the caller's binaries (hence: not changed until `finish()`) or buffers of
+   * our own.
+   */
+  private deferred: Uint8Array[] = [];
+  private deferredAt: number[] = [];
+  private deferredBytes = 0;
+  /** The last deferred run that is ours (a transcoded string): when it is the whole message, it is the result. */
+  private ownRun: Buffer | undefined;
 
   constructor(options: EncoderOptions = {}) {
     this.initialCapacity = Math.max(64, options.initialCapacity ?? DEFAULT_CAPACITY);
@@ -152,10 +175,13 @@ export class Hessian2Encoder {
 
   /** Bytes written since the last `finish()` / `reset()`. */
   get length(): number {
-    return this.pos;
+    return this.pos + this.deferredBytes;
   }
 
-  /** Appends one value; the reference, class and type tables carry over to the next `write`. */
+  /**
+   * Appends one value; the reference, class and type tables carry over to the next `write`. A binary of
+   * 8 KiB or more is copied by `finish()`, not here: do not change its bytes in between.
+   */
   write(value: unknown): this {
     try {
       this.writeValue(value);
@@ -169,8 +195,30 @@ export class Hessian2Encoder {
 
   /** Returns a copy of the bytes written since the last finish/reset, and starts a new message. */
   finish(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    out.set(this.buf.subarray(0, this.pos));
+    const buf = this.buf;
+    const end = this.pos;
+    if (end === 0 && this.deferred.length === 1 && this.deferred[0] === this.ownRun) {
+      const whole = this.ownRun;
+      this.reset();
+      return whole;
+    }
+    const out = Buffer.allocUnsafe(end + this.deferredBytes);
+    if (this.deferred.length === 0) {
+      out.set(buf.subarray(0, end));
+      this.reset();
+      return out;
+    }
+    let from = 0;
+    let to = 0;
+    for (let i = 0; i < this.deferred.length; i++) {
+      const at = this.deferredAt[i];
+      const run = this.deferred[i];
+      to += buf.copy(out, to, from, at);
+      out.set(run, to);
+      to += run.length;
+      from = at;
+    }
+    buf.copy(out, to, from, end);
     this.reset();
     return out;
   }
@@ -182,6 +230,12 @@ export class Hessian2Encoder {
     // References hold the caller's objects: really drop them.
     if (this.refList.length > 0) this.refList.length = 0;
     this.refMap = undefined;
+    if (this.deferred.length > 0) {
+      this.deferred = [];
+      this.deferredAt = [];
+      this.deferredBytes = 0;
+      this.ownRun = undefined;
+    }
     if (this.classCount > 0) {
       this.generation++;
       this.classCount = 0;
@@ -195,6 +249,13 @@ export class Hessian2Encoder {
 
   private ensure(n: number): void {
     if (this.pos + n > this.buf.length) this.grow(n);
+  }
+
+  /** Puts `bytes` at the current position without copying them now (see `deferred`). */
+  private defer(bytes: Uint8Array): void {
+    this.deferred.push(bytes);
+    this.deferredAt.push(this.pos);
+    this.deferredBytes += bytes.length;
   }
 
   private grow(n: number): void {
@@ -491,8 +552,7 @@ export class Hessian2Encoder {
       return;
     }
     if (length <= STRING_CHUNK_SIZE) {
-      this.writeStringHeader(length);
-      this.writeChars(value, 0, length, value);
+      this.writeChunk(BC_STRING, value, 0, length, value);
       return;
     }
     // Long strings go out in 32768-unit chunks like Java's, and a chunk never ends between the two halves
@@ -502,16 +562,51 @@ export class Hessian2Encoder {
       let sub = STRING_CHUNK_SIZE;
       const tail = value.charCodeAt(start + sub - 1);
       if (tail >= 0xd800 && tail <= 0xdbff) sub--;
-      this.ensure(3);
-      this.buf[this.pos++] = BC_STRING_CHUNK;
-      this.buf[this.pos++] = sub >> 8;
-      this.buf[this.pos++] = sub & 0xff;
-      this.writeChars(value, start, start + sub, undefined);
+      this.writeChunk(BC_STRING_CHUNK, value, start, start + sub, undefined);
       start += sub;
       length -= sub;
     }
-    this.writeStringHeader(length);
-    this.writeChars(value, start, start + length, undefined);
+    this.writeChunk(BC_STRING, value, start, start + length, undefined);
+  }
+
+  /**
+   * One chunk of a string: units [start, end) after their header, 'R' (code BC_STRING_CHUNK) or the final
+   * chunk's shortest form (code BC_STRING). `whole` is the string when [start, end) covers it all.
+   */
+  private writeChunk(
+    code: number,
+    value: string,
+    start: number,
+    end: number,
+    whole: string | undefined,
+  ): void {
+    const count = end - start;
+    let text = whole;
+    if (count >= TRANSCODE_MIN && hasTranscode) {
+      text ??= value.slice(start, end);
+      if (mostlyNonAscii(text)) {
+        // The header goes in the room transcode leaves in front: a message that is this string alone is
+        // then that very buffer, which finish() returns without a copy. (2048+ units: always 3 bytes.)
+        const bytes = transcodeCesu8(text, 3);
+        if (bytes !== undefined) {
+          bytes[0] = code;
+          bytes[1] = count >> 8;
+          bytes[2] = count & 0xff;
+          this.defer(bytes);
+          this.ownRun = bytes;
+          return;
+        }
+      }
+    }
+    if (code === BC_STRING) {
+      this.writeStringHeader(count);
+    } else {
+      this.ensure(3);
+      this.buf[this.pos++] = BC_STRING_CHUNK;
+      this.buf[this.pos++] = count >> 8;
+      this.buf[this.pos++] = count & 0xff;
+    }
+    this.writeChars(value, start, end, text);
   }
 
   private writeStringHeader(length: number): void {
@@ -530,18 +625,19 @@ export class Hessian2Encoder {
   }
 
   /**
-   * Writes UTF-16 units [start, end) the way Java's printString does: each unit on its own as 1-3 UTF-8
-   * bytes, so a supplementary character becomes two 3-byte surrogate sequences (CESU-8). Java's reader
-   * rejects 4-byte UTF-8, so Buffer#write is only used when there are no surrogates. `whole` is the
-   * string when [start, end) covers it all (no slice needed).
+   * Writes UTF-16 units [start, end) (at most one chunk) the way Java's printString does: each unit on its
+   * own as 1-3 UTF-8 bytes, so a supplementary character becomes two 3-byte surrogate sequences (CESU-8).
+   * Java's reader rejects 4-byte UTF-8, so Buffer#write is only trusted where its output shows no
+   * surrogates (native-strings.ts). `text` is the units as a string when the caller has it (no slice).
    */
-  private writeChars(value: string, start: number, end: number, whole: string | undefined): void {
+  private writeChars(value: string, start: number, end: number, text: string | undefined): void {
     const count = end - start;
     this.ensure(count * 3);
     if (count >= NATIVE_STRING_MIN) {
-      const text = whole ?? value.slice(start, end);
-      if (!SURROGATE.test(text)) {
-        this.pos += this.buf.write(text, this.pos, "utf8");
+      const written = this.buf.write(text ?? value.slice(start, end), this.pos, "utf8");
+      // As many bytes as units: all ASCII, nothing to check.
+      if (written === count || utf8IsCesu8(this.buf.subarray(this.pos, this.pos + written))) {
+        this.pos += written;
         return;
       }
     }
@@ -574,14 +670,21 @@ export class Hessian2Encoder {
     let offset = 0;
     let length = bytes.length;
     while (length > BINARY_CHUNK_SIZE) {
-      this.ensure(3 + BINARY_CHUNK_SIZE);
+      this.ensure(3);
       this.buf[this.pos++] = BC_BINARY_CHUNK;
       this.buf[this.pos++] = BINARY_CHUNK_SIZE >> 8;
       this.buf[this.pos++] = BINARY_CHUNK_SIZE & 0xff;
-      this.buf.set(bytes.subarray(offset, offset + BINARY_CHUNK_SIZE), this.pos);
-      this.pos += BINARY_CHUNK_SIZE;
+      this.defer(bytes.subarray(offset, offset + BINARY_CHUNK_SIZE));
       offset += BINARY_CHUNK_SIZE;
       length -= BINARY_CHUNK_SIZE;
+    }
+    if (length >= DEFER_MIN) {
+      this.ensure(3);
+      this.buf[this.pos++] = BC_BINARY;
+      this.buf[this.pos++] = length >> 8;
+      this.buf[this.pos++] = length & 0xff;
+      this.defer(offset === 0 ? bytes : bytes.subarray(offset));
+      return;
     }
     this.ensure(3 + length);
     const buf = this.buf;
@@ -819,11 +922,14 @@ export class Hessian2Encoder {
       return;
     }
     const start = this.pos;
+    const deferred = this.deferred.length;
     this.ensure(1);
     this.buf[this.pos++] = BC_OBJECT_DEF;
     this.writeString(className);
     this.writeInt(fields.length);
     for (let i = 0; i < fields.length; i++) this.writeString(fields[i]);
+    // A name long enough to be deferred is not all in `buf`; such a definition is not worth caching.
+    if (this.deferred.length !== deferred) return;
     if (this.definitionCache.size >= DEFINITION_CACHE_MAX) this.definitionCache.clear();
     this.definitionCache.set(className, {
       fields: fields.slice(),

@@ -13,7 +13,7 @@
 
 import type { DecoderOptions } from "../src/index.js";
 import { java } from "../src/index.js";
-import { hex, obj, typedList, typedMap } from "./helpers.js";
+import { cesu, hex, obj, typedList, typedMap } from "./helpers.js";
 
 export interface WireVector {
   name: string;
@@ -59,20 +59,13 @@ function utf8(text: string): Buffer {
   return Buffer.from(text, "utf8");
 }
 
-/** Java's encoding of a string: every UTF-16 unit on its own as 1-3 bytes (CESU-8). */
-function cesu(text: string): Buffer {
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes.push(c);
-    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
-    else bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-  }
-  return Buffer.from(bytes);
-}
-
 function ascii(n: number, char = "a"): string {
   return char.repeat(n);
+}
+
+/** n CJK characters (3 bytes each), not all the same. */
+function cjk(n: number): string {
+  return "服务网格中的每个服务都有自己的边车代理。".repeat(Math.ceil(n / 20)).slice(0, n);
 }
 
 const linkedList = obj("LinkedList", { head: 1, tail: null });
@@ -224,6 +217,64 @@ export const WIRE_VECTORS: readonly WireVector[] = [
     "java",
     cat("30 28", cesu("é".repeat(20) + "x".repeat(20))),
     "é".repeat(20) + "x".repeat(20),
+  ),
+  // Long strings go through native encoders (native-strings.ts), whose output must still be Java's byte for
+  // byte: mostly non-ASCII text through ICU, the rest through Buffer#write, both checked for surrogates.
+  same("string 16384 CJK (ICU path)", "java", cat("53 40 00", cesu(cjk(16384))), cjk(16384)),
+  same(
+    "string 32769 CJK chunked (ICU path)",
+    "java",
+    cat("52 80 00", cesu(cjk(32768)), "01", cesu("中")),
+    `${cjk(32768)}中`,
+  ),
+  same(
+    "string CJK chunk never splits a surrogate pair (ICU path)",
+    "java",
+    cat("52 7f ff", cesu(cjk(32767)), "03", cesu("😀中")),
+    `${cjk(32767)}😀中`,
+  ),
+  same(
+    "string CJK with a lone surrogate (ICU refuses it)",
+    "java",
+    cat("53 0b c3", cesu(`${cjk(3000)}\ud800${cjk(10)}`)),
+    `${cjk(3000)}\ud800${cjk(10)}`,
+  ),
+  same(
+    "string CJK with a variation selector (4-byte UTF-8 lead F3)",
+    "java",
+    cat("53 0b b9", cesu(`${cjk(2999)}\u{E0100}`)),
+    `${cjk(2999)}\u{E0100}`,
+  ),
+  same(
+    "string CJK with a plane-16 character (4-byte UTF-8 lead F4)",
+    "java",
+    cat("53 09 c7", cesu(`${cjk(2500)}\u{10FFFD}中`)),
+    `${cjk(2500)}\u{10FFFD}中`,
+  ),
+  same(
+    "string CJK with U+FFFD (ICU path)",
+    "java",
+    cat("53 0b b9", cesu(`${cjk(3000)}\ufffd`)),
+    `${cjk(3000)}\ufffd`,
+  ),
+  same("string 4096 Cyrillic (ICU path)", "java", cat("53 10 00", cesu("ж".repeat(4096))), "ж".repeat(4096)),
+  same(
+    "string ASCII with U+FFFD (native path)",
+    "java",
+    cat("30 65", cesu(`${ascii(100)}\ufffd`)),
+    `${ascii(100)}\ufffd`,
+  ),
+  same(
+    "string ASCII with a lone surrogate (native path)",
+    "java",
+    cat("30 65", cesu(`${ascii(100)}\udc00`)),
+    `${ascii(100)}\udc00`,
+  ),
+  same(
+    "string ASCII with an emoji (native path)",
+    "java",
+    cat("30 66", cesu(`${ascii(100)}😀`)),
+    `${ascii(100)}😀`,
   ),
   v("string 200 units of 4-byte UTF-8 accepted", "java", cat("30 c8", utf8("😀".repeat(100))), undefined, [
     "😀".repeat(100),

@@ -19,6 +19,42 @@ export function hex(spec: string): Buffer {
   return Buffer.from(bytes);
 }
 
+/** Java's encoding of a string: every UTF-16 unit on its own as 1-3 bytes (CESU-8). */
+export function cesu(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes.push(c);
+    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * A string as Java's Hessian2Output.writeString writes it, spelled out as the reference for the encoder:
+ * 32768-unit 'R' chunks, one unit shorter when the chunk would end on a high surrogate, then the final
+ * chunk in its shortest form.
+ */
+export function javaString(text: string): Buffer {
+  const parts: Buffer[] = [];
+  let start = 0;
+  let length = text.length;
+  while (length > 0x8000) {
+    let sub = 0x8000;
+    const tail = text.charCodeAt(start + sub - 1);
+    if (tail >= 0xd800 && tail <= 0xdbff) sub--;
+    parts.push(Buffer.from([0x52, sub >> 8, sub & 0xff]), cesu(text.slice(start, start + sub)));
+    start += sub;
+    length -= sub;
+  }
+  if (length <= 0x1f) parts.push(Buffer.from([length]));
+  else if (length <= 0x3ff) parts.push(Buffer.from([0x30 + (length >> 8), length & 0xff]));
+  else parts.push(Buffer.from([0x53, length >> 8, length & 0xff]));
+  parts.push(cesu(text.slice(start)));
+  return Buffer.concat(parts);
+}
+
 /** A plain object tagged with a Java class, as the decoder produces it. */
 export function obj(className: string, fields: Record<string, unknown>): Record<string, unknown> {
   return setJavaClass({ ...fields }, className);
