@@ -9,7 +9,13 @@ import { readResults, writeResults } from "./lib/results.js";
 import { measureSeconds, noisyRetries, partFilter, targetFilter, warmupSeconds } from "./lib/settings.js";
 import { benchClients, type ClientRow, type ClientTarget } from "./triple/client-bench.js";
 import { clientTable, serverTable } from "./triple/report.js";
-import { benchServer, type LoadShape, type ServerRow, type ServerTarget } from "./triple/server-bench.js";
+import {
+  benchServer,
+  benchServersInterleaved,
+  type LoadShape,
+  type ServerTarget,
+  serverRounds,
+} from "./triple/server-bench.js";
 
 const here = (path: string): URL => new URL(path, import.meta.url);
 
@@ -64,18 +70,15 @@ function hasH2load(): boolean {
 }
 
 async function serverPart(targets: readonly ServerTarget[], wire: "grpc" | "json", shape: LoadShape) {
-  const rows: ServerRow[] = [];
-  for (const target of targets) {
-    const row = await quietest(
+  return benchServersInterleaved(targets, serverRounds(), (target) =>
+    quietest(
       () => benchServer(target, wire, shape),
       (r) => r.foreignPercent,
       noisyRetries(),
       (noise) =>
         progress(`server ${target.name} (${wire})`, `${Math.round(noise)} % foreign load, running again`),
-    );
-    rows.push(row);
-  }
-  return rows;
+    ),
+  );
 }
 
 /** Previous rows of a part with the re-measured ones replaced (same name) or appended. */
@@ -171,6 +174,7 @@ export async function run(): Promise<void> {
       jsonShape,
       clientConcurrency: concurrency,
       retries: noisyRetries(),
+      serverRounds: serverRounds(),
     },
     merged,
     machine,

@@ -127,3 +127,47 @@ export async function benchServer(target: ServerTarget, wire: Wire, shape: LoadS
     await child.stop();
   }
 }
+
+/** How many rounds each server part runs (BENCH_ROUNDS, default 1): see benchServersInterleaved. */
+export function serverRounds(): number {
+  const raw = process.env.BENCH_ROUNDS ?? "1";
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`BENCH_ROUNDS must be an integer >= 1, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Measures every target `rounds` times, round-robin, the order reversed every other round, and keeps
+ * per target the round with the median req/s. The speed of a shared (or burstable) machine drifts
+ * over tens of seconds, and the first run after an idle spell is the fastest: one run per target in
+ * a fixed order hands that drift to whoever runs first, round-robin spreads it over all of them.
+ */
+export async function benchServersInterleaved(
+  targets: readonly ServerTarget[],
+  rounds: number,
+  measure: (target: ServerTarget) => Promise<ServerRow>,
+): Promise<ServerRow[]> {
+  const runs = new Map<string, ServerRow[]>(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) runs.get(target.name)?.push(await measure(target));
+  }
+  return targets.map((t) => medianRound(runs.get(t.name) ?? []));
+}
+
+/** The median round by req/s; a failed round wins (it must not hide behind good ones). */
+function medianRound(rows: readonly ServerRow[]): ServerRow {
+  if (rows.length === 1) return rows[0];
+  const failed = rows.find((r) => r.outcome === "failed");
+  const ok = rows.filter((r) => r.outcome === "ok" && r.reqPerSec !== undefined);
+  const summary = `median of ${rows.length} rounds by req/s (${rows
+    .map((r) => (r.reqPerSec === undefined ? r.outcome : String(Math.round(r.reqPerSec))))
+    .join(", ")})`;
+  const pick =
+    failed ??
+    (ok.length > 0
+      ? [...ok].sort((a, b) => (a.reqPerSec ?? 0) - (b.reqPerSec ?? 0))[Math.floor((ok.length - 1) / 2)]
+      : rows[rows.length - 1]);
+  return { ...pick, note: pick.note === undefined ? summary : `${pick.note}; ${summary}` };
+}

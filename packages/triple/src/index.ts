@@ -24,6 +24,7 @@ export { EnvelopeParser, encodeEnvelope } from "./protocol/envelope.js";
 export { codeToHttpStatus, httpStatusToCode } from "./protocol/http-status.js";
 export { type ErrorDetail, RpcError } from "./protocol/rpc-error.js";
 export { formatGrpcTimeout, parseGrpcTimeout } from "./protocol/timeout.js";
+export type { AdmissionCall, ConnectionInfo, ServerAdmission, TlsAcceptance } from "./server/admission.js";
 export { HealthService, type ServingStatus } from "./server/health.js";
 export {
   createTripleServer,

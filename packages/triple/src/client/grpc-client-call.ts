@@ -18,7 +18,7 @@ import type { CallOptions } from "./call-options.js";
 import type { PooledSession, SessionPool } from "./session-pool.js";
 import type { WireMethod } from "./wire-method.js";
 
-const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
 /** Settings shared by every call of a transport. */
 export interface ClientRuntime {
@@ -160,6 +160,12 @@ export function runGrpcCall(
       });
       s.on("trailers", (t) => {
         trailers = t;
+      });
+      // The response is complete (status received) while the request is still open: a server that
+      // answered without reading every request message, e.g. a bidi call it refused. The call is over,
+      // as in grpc-js; without this the stream would wait for the caller's next message to close.
+      s.on("end", () => {
+        if (!s.writableEnded && !s.destroyed) s.close(NGHTTP2_NO_ERROR);
       });
       s.on("error", (e) => {
         streamError = e;

@@ -19,9 +19,16 @@ import { RpcError } from "../protocol/rpc-error.js";
 export interface Serializer<T> {
   parse(bytes: Uint8Array): T;
   serialize(value: T): Uint8Array;
+  /**
+   * Text codecs (JSON): the same bytes as `serialize`, as a string. A transport that can write a
+   * string (node:http) uses it to skip the UTF-8 copy.
+   */
+  serializeText?(value: T): string;
 }
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
+/** Made once: fromJson would otherwise see a fresh options object per message. */
+const jsonReadOptions = Object.freeze({ ignoreUnknownFields: true });
 
 /** A value that may be a full message or the plain object a handler returned (protoc-gen-es init shape). */
 function asMessage<D extends DescMessage>(schema: D, value: unknown): MessageShape<D> {
@@ -65,6 +72,13 @@ export function protoSerializer<D extends DescMessage>(schema: D): Serializer<Me
  * of arguments is the single request message (Dubbo Java clients and the spec send that).
  */
 export function jsonSerializer<D extends DescMessage>(schema: D): Serializer<MessageShape<D>> {
+  const toText = (value: MessageShape<D>): string => {
+    try {
+      return JSON.stringify(toJson(schema, asMessage(schema, value)));
+    } catch (e) {
+      throw new RpcError(Code.Internal, `cannot encode ${schema.typeName} to JSON: ${(e as Error).message}`);
+    }
+  };
   return {
     parse(bytes) {
       let json: JsonValue;
@@ -86,22 +100,16 @@ export function jsonSerializer<D extends DescMessage>(schema: D): Serializer<Mes
         json = json[0];
       }
       try {
-        return fromJson(schema, json, { ignoreUnknownFields: true });
+        return fromJson(schema, json, jsonReadOptions);
       } catch (e) {
         // protobuf-es already names the message type in its error text.
         throw new RpcError(Code.InvalidArgument, (e as Error).message);
       }
     },
     serialize(value) {
-      try {
-        return Buffer.from(JSON.stringify(toJson(schema, asMessage(schema, value))));
-      } catch (e) {
-        throw new RpcError(
-          Code.Internal,
-          `cannot encode ${schema.typeName} to JSON: ${(e as Error).message}`,
-        );
-      }
+      return Buffer.from(toText(value));
     },
+    serializeText: toText,
   };
 }
 

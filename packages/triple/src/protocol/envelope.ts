@@ -24,8 +24,8 @@ export interface Envelope {
  * a huge message; gRPC answers that with RESOURCE_EXHAUSTED.
  */
 export class EnvelopeParser {
-  /** Chunks of an incomplete envelope, joined only once the whole envelope is there. */
-  private pending: Buffer[] = [];
+  /** Chunks of an incomplete envelope, joined only once the whole envelope is there (made on first use). */
+  private pending: Buffer[] | undefined;
   private pendingLength = 0;
   /** Size of the envelope being collected (header + message), once its header has arrived. */
   private needed = 0;
@@ -37,17 +37,18 @@ export class EnvelopeParser {
     if (this.pendingLength > 0) {
       // Collecting a split envelope: join once, when it is complete, not on every chunk (a large
       // message arriving in 16 KiB DATA frames would otherwise be copied over and over).
-      this.pending.push(chunk);
+      const pending = this.pending as Buffer[];
+      pending.push(chunk);
       this.pendingLength += chunk.length;
       if (this.needed === 0) {
         if (this.pendingLength < envelopeHeaderLength) return;
-        const head = Buffer.concat(this.pending, this.pendingLength);
+        const head = Buffer.concat(pending, this.pendingLength);
         this.pending = [head];
         this.needed = envelopeHeaderLength + this.declaredLength(head, 0);
       }
       if (this.pendingLength < this.needed) return;
-      chunk = Buffer.concat(this.pending, this.pendingLength);
-      this.pending = [];
+      chunk = Buffer.concat(this.pending as Buffer[], this.pendingLength);
+      this.pending = undefined;
       this.pendingLength = 0;
       this.needed = 0;
     }

@@ -9,6 +9,11 @@ export interface PeerInfo {
   readonly port: number;
 }
 
+/** What answers DEADLINE_EXCEEDED on the wire when a call's deadline passes (the call's exchange). */
+export interface DeadlineTarget {
+  fail(reason: unknown): void;
+}
+
 /**
  * The per-call state shared by the gRPC and Triple exchanges, exposed to handlers as HandlerContext.
  * Kept to plain fields: an AbortController, metadata objects and the context map are only made when
@@ -81,12 +86,12 @@ export class ServerCall implements HandlerContext {
   }
 
   /** Arms the deadline; `onExpire` answers DEADLINE_EXCEEDED on the wire. */
-  startDeadline(ms: number, onExpire: (err: RpcError) => void): void {
+  startDeadline(ms: number, onExpire: DeadlineTarget): void {
     this.deadline = Date.now() + ms;
     this.timer = setTimeout(() => {
       if (this.done) return;
       const err = new RpcError(Code.DeadlineExceeded, `deadline of ${ms} ms exceeded`);
-      onExpire(err);
+      onExpire.fail(err);
       this.abort(err);
     }, ms);
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Interceptor } from "../interceptor/interceptor.js";
+import type { ServerAdmission } from "./admission.js";
 
 export interface TripleServerOptions {
   /** Largest message accepted, after decompression (default 4 MiB). Larger: RESOURCE_EXHAUSTED. */
@@ -27,6 +28,11 @@ export interface TripleServerOptions {
   httpFallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Called with errors that are not the caller's fault (handler bugs, socket errors). Default: ignore. */
   onError?: (error: unknown, where: string) => void;
+  /**
+   * Decides per connection and per call whether to serve, seeing both ends of the connection (the
+   * SDK's xDS-enabled server: filter chains, RBAC, inbound routes). Default: none, and no cost.
+   */
+  admission?: ServerAdmission;
 }
 
 /** Options after defaults, read on every call. */

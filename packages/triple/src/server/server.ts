@@ -9,6 +9,7 @@ import { contentTypeOf, parseContentType } from "../protocol/content-type.js";
 import { encodeGrpcMessage } from "../protocol/grpc-message.js";
 import { H } from "../protocol/headers.js";
 import { RpcError } from "../protocol/rpc-error.js";
+import { ConnectionInfos, type ServerAdmission } from "./admission.js";
 import { serveGrpc } from "./grpc-exchange.js";
 import { HealthService } from "./health.js";
 import { createListener } from "./listener.js";
@@ -46,12 +47,15 @@ export class TripleServer {
   private listener: NetServer | undefined;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly h1Sockets = new Set<import("node:net").Socket>();
-  private readonly peers = new WeakMap<object, PeerInfo>();
   private readonly files = new Map<string, DescFile>();
+  private readonly admission: ServerAdmission | undefined;
+  private readonly connectionInfos: ConnectionInfos | undefined;
   private draining = false;
 
   constructor(private readonly options: TripleServerOptions = {}) {
     this.rt = runtimeFrom(options);
+    this.admission = options.admission;
+    this.connectionInfos = options.admission === undefined ? undefined : new ConnectionInfos();
     const maxHeaderBytes = options.maxHeaderBytes ?? 16 * 1024;
     this.h1 = http.createServer({ maxHeaderSize: maxHeaderBytes, keepAliveTimeout: 30_000 }, (req, res) =>
       this.onHttp1(req, res),
@@ -130,7 +134,8 @@ export class TripleServer {
   async listen(options: ListenOptions = {}): Promise<{ host: string; port: number }> {
     if (this.listener !== undefined) throw new Error("the server is already listening");
     const tlsOpts = this.options.tls;
-    const listener = createListener(this.h1, this.h2, tlsOpts, (e) => this.rt.onError(e, "socket"));
+    const accept = this.admission?.accept?.bind(this.admission);
+    const listener = createListener(this.h1, this.h2, tlsOpts, (e) => this.rt.onError(e, "socket"), accept);
     this.listener = listener;
     await new Promise<void>((resolve, reject) => {
       listener.once("error", reject);
@@ -179,24 +184,26 @@ export class TripleServer {
     await closed;
   }
 
+  /**
+   * Asks every client to go elsewhere while the server keeps listening: GOAWAY on each HTTP/2
+   * connection (calls in flight finish), idle HTTP/1.1 connections closed. For a server that stops
+   * serving for a while (an xDS-enabled server whose Listener went away).
+   */
+  goAway(): void {
+    for (const s of this.sessions) s.close();
+    this.h1.closeIdleConnections();
+  }
+
   private h1Connections(): Promise<number> {
     return Promise.resolve(this.h1Sockets.size);
   }
 
-  private peerOf(key: object, socket: { remoteAddress?: string; remotePort?: number } | undefined): PeerInfo {
-    let p = this.peers.get(key);
-    if (p === undefined) {
-      p = { address: socket?.remoteAddress ?? "", port: socket?.remotePort ?? 0 };
-      this.peers.set(key, p);
-    }
-    return p;
-  }
-
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     const session = stream.session;
-    const peer = session ? this.peerOf(session, session.socket) : { address: "", port: 0 };
+    const peer = session ? peerOf(session, session.socket) : noPeer;
     const ct = headers[H.contentType];
     const format = parseContentType(ct);
+    if (this.admission !== undefined && this.refusedStream(stream, headers, format)) return;
     if (format?.protocol === "grpc") {
       if (headers[":method"] !== "POST") {
         return grpcTrailersOnly(
@@ -206,7 +213,9 @@ export class TripleServer {
           `method ${headers[":method"]} is not supported, use POST`,
         );
       }
-      const found = this.route(headers[":path"] ?? "", headers);
+      const group = groupOf(headers);
+      const version = versionOf(headers);
+      const found = this.router.find(headers[":path"] ?? "", group, version);
       if (typeof found !== "object") {
         return grpcTrailersOnly(
           stream,
@@ -221,8 +230,8 @@ export class TripleServer {
         found,
         contentTypeOf(format),
         format.codec,
-        groupOf(headers),
-        versionOf(headers),
+        group,
+        version,
         peer,
         this.rt,
       );
@@ -240,6 +249,7 @@ export class TripleServer {
     const fallback = this.options.httpFallback;
     if (fallback !== undefined && this.router.find(req.url ?? "", "", "") === undefined)
       return fallback(req, res);
+    if (this.admission !== undefined && this.refusedHttp1(req, res)) return;
     const ex = new Http1Unary(req, res, this.draining);
     const format = parseContentType(req.headers[H.contentType]);
     if (format?.protocol === "grpc") {
@@ -253,7 +263,7 @@ export class TripleServer {
         415,
       );
     }
-    this.serveUnary(ex, format, this.peerOf(req.socket, req.socket));
+    this.serveUnary(ex, format, peerOf(req.socket, req.socket));
   }
 
   private serveUnary(ex: UnaryHttp, format: ReturnType<typeof parseContentType>, peer: PeerInfo): void {
@@ -306,9 +316,60 @@ export class TripleServer {
     serveTripleUnary(ex, found, format.codec, groupOf(headers), versionOf(headers), peer, this.rt);
   }
 
+  /** Admission of an HTTP/2 call; true when it was refused (and answered). */
+  private refusedStream(
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    format: ReturnType<typeof parseContentType>,
+  ): boolean {
+    const path = headers[":path"] ?? "";
+    const connection = (this.connectionInfos as ConnectionInfos).ofSession(stream.session);
+    const err = (this.admission as ServerAdmission).admit({ path, headers, connection });
+    if (err === undefined) return false;
+    const ct = headers[H.contentType];
+    if (format?.protocol === "grpc" || ct?.startsWith("application/grpc")) {
+      grpcTrailersOnly(stream, ct ?? "application/grpc", err.code, err.rawMessage);
+    } else {
+      stream.on("error", (e) => this.rt.onError(e, "http/2 stream"));
+      const ex = new Http2Unary(stream, headers);
+      ex.body.resume();
+      respondTripleError(ex, err);
+    }
+    return true;
+  }
+
+  /** Admission of an HTTP/1.1 request; true when it was refused (and answered). */
+  private refusedHttp1(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const connection = (this.connectionInfos as ConnectionInfos).ofRequest(req);
+    const err = (this.admission as ServerAdmission).admit({
+      path: req.url ?? "",
+      headers: req.headers,
+      connection,
+    });
+    if (err === undefined) return false;
+    const ex = new Http1Unary(req, res, this.draining);
+    ex.body.resume();
+    respondTripleError(ex, err);
+    return true;
+  }
+
   private route(path: string, headers: RawHeaders): ServerMethod | string | undefined {
     return this.router.find(path, groupOf(headers), versionOf(headers));
   }
+}
+
+/** The peer of a connection, kept on its HTTP/2 session or HTTP/1.1 socket: a property read per call. */
+const kPeer = Symbol("peer");
+const noPeer: PeerInfo = Object.freeze({ address: "", port: 0 });
+
+function peerOf(key: object, socket: { remoteAddress?: string; remotePort?: number } | undefined): PeerInfo {
+  const holder = key as { [kPeer]?: PeerInfo };
+  let p = holder[kPeer];
+  if (p === undefined) {
+    p = { address: socket?.remoteAddress ?? "", port: socket?.remotePort ?? 0 };
+    holder[kPeer] = p;
+  }
+  return p;
 }
 
 function groupOf(headers: RawHeaders): string {

@@ -29,11 +29,11 @@ export function serveTripleUnary(
   const headers = http.headers;
   const call = new ServerCall(method.info, "triple", codec, group, version, headers, peer);
   const ex = new TripleUnaryExchange(http, method, call, codec, rt);
-  http.onAbort(() => {
-    if (!call.done) call.abort(new RpcError(Code.Canceled, "the client cancelled the call"));
-  });
   const timeout = requestTimeoutMs(headers);
-  if (timeout !== undefined) call.startDeadline(timeout, (e) => ex.fail(e));
+  if (timeout !== undefined) {
+    call.startDeadline(timeout, ex);
+    ex.watchAbort();
+  }
 
   const encHeader = headers[H.contentEncoding];
   if (encHeader !== undefined && encHeader !== "identity") {
@@ -50,20 +50,81 @@ export function serveTripleUnary(
   }
   const accept = headers[H.acceptEncoding];
   if (typeof accept === "string" && accept.includes("gzip")) ex.responseEncoding = "gzip";
-  readBody(http.body, rt.readMaxBytes, ex);
+  // The body listeners are shared module-level functions (no closures per call): they find the
+  // exchange on the body stream, which Node passes to them as `this`.
+  const body = http.body as BodyStream;
+  body[kExchange] = ex;
+  body.on("data", onBodyData);
+  body.on("end", onBodyEnd);
 }
+
+const kExchange = Symbol("tripleExchange");
+
+type BodyStream = Readable & { [kExchange]: TripleUnaryExchange };
+
+/**
+ * Collects the body with a byte cap. A compressed body may be small and still expand past the cap;
+ * decompress() checks that separately.
+ */
+function onBodyData(this: BodyStream, chunk: Buffer): void {
+  const ex = this[kExchange];
+  if (ex.bodyFailed) return;
+  ex.bodySize += chunk.length;
+  const max = ex.rt.readMaxBytes;
+  if (ex.bodySize > max) {
+    ex.bodyFailed = true;
+    ex.fail(new RpcError(Code.ResourceExhausted, `request body exceeds the receive limit of ${max} bytes`));
+    return;
+  }
+  if (ex.first === undefined) ex.first = chunk;
+  else {
+    ex.rest ??= [ex.first];
+    ex.rest.push(chunk);
+  }
+}
+
+function onBodyEnd(this: BodyStream): void {
+  const ex = this[kExchange];
+  if (ex.bodyFailed) return;
+  const rest = ex.rest;
+  const raw = rest !== undefined ? Buffer.concat(rest, ex.bodySize) : (ex.first ?? emptyBody);
+  ex.first = ex.rest = undefined;
+  ex.onBody(raw);
+}
+
+const emptyBody = Buffer.alloc(0);
 
 class TripleUnaryExchange {
   requestEncoding: Encoding = "identity";
   responseEncoding: Encoding = "identity";
+  /** The request body so far: the first chunk, and all of them once there is more than one. */
+  first: Buffer | undefined;
+  rest: Buffer[] | undefined;
+  bodySize = 0;
+  /** The body broke the size limit; the rest of it is ignored. */
+  bodyFailed = false;
+  private abortWatched = false;
 
   constructor(
     private readonly http: UnaryHttp,
     private readonly method: ServerMethod,
     private readonly call: ServerCall,
     private readonly codec: "proto" | "json",
-    private readonly rt: ServerRuntime,
+    readonly rt: ServerRuntime,
   ) {}
+
+  /**
+   * Tells the call when the client goes away before the response is complete. Only needed while a
+   * handler runs asynchronously or a deadline is armed; a synchronous handler has answered already.
+   */
+  watchAbort(): void {
+    if (this.abortWatched) return;
+    this.abortWatched = true;
+    const call = this.call;
+    this.http.onAbort(() => {
+      if (!call.done) call.abort(new RpcError(Code.Canceled, "the client cancelled the call"));
+    });
+  }
 
   /** The whole request body arrived. */
   onBody(raw: Buffer): void {
@@ -80,6 +141,7 @@ class TripleUnaryExchange {
       return this.fail(e);
     }
     if (result instanceof Promise) {
+      this.watchAbort();
       result.then(
         (r) => this.respond(r),
         (e) => this.fail(e),
@@ -92,24 +154,28 @@ class TripleUnaryExchange {
   private respond(result: unknown): void {
     const { call, http, rt } = this;
     if (call.done || http.responded) return;
-    let body: Uint8Array;
+    const output = this.codec === "json" ? this.method.output.json : this.method.output.proto;
+    const contentType = this.codec === "json" ? "application/json" : "application/proto";
+    let body: Uint8Array | string;
+    let out: OutHeaders;
     try {
-      body = (this.codec === "json" ? this.method.output.json : this.method.output.proto).serialize(result);
-      if (body.byteLength > rt.writeMaxBytes) {
+      // JSON goes out as a string: node:http then writes the head and the body as one string, where
+      // a Buffer would cost a UTF-8 copy and a second chunk.
+      body = output.serializeText !== undefined ? output.serializeText(result) : output.serialize(result);
+      const size = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+      if (size > rt.writeMaxBytes) {
         throw new RpcError(
           Code.ResourceExhausted,
-          `response message of ${body.byteLength} bytes exceeds the send limit of ${rt.writeMaxBytes} bytes`,
+          `response message of ${size} bytes exceeds the send limit of ${rt.writeMaxBytes} bytes`,
         );
+      }
+      out = { "content-type": contentType };
+      if (this.responseEncoding !== "identity" && size >= rt.compressMinBytes) {
+        body = compress(this.responseEncoding, typeof body === "string" ? Buffer.from(body) : body);
+        out[H.contentEncoding] = this.responseEncoding;
       }
     } catch (e) {
       return this.fail(e);
-    }
-    const out: OutHeaders = {
-      [H.contentType]: this.codec === "json" ? "application/json" : "application/proto",
-    };
-    if (this.responseEncoding !== "identity" && body.byteLength >= rt.compressMinBytes) {
-      body = compress(this.responseEncoding, body);
-      out[H.contentEncoding] = this.responseEncoding;
     }
     call.responseHeaderIfAny?.writeTo(out);
     call.responseTrailerIfAny?.writeTo(out, H.trailerPrefix);
@@ -142,40 +208,4 @@ export function respondTripleError(
     out,
     errorToJson(err.code, err.rawMessage, err.details),
   );
-}
-
-/**
- * Reads a whole body with a byte cap. A compressed body may be small and still expand past the cap;
- * decompress() checks that separately.
- */
-function readBody(body: Readable, maxBytes: number, ex: TripleUnaryExchange): void {
-  let first: Buffer | undefined;
-  let rest: Buffer[] | undefined;
-  let size = 0;
-  let failed = false;
-  body.on("data", (chunk: Buffer) => {
-    if (failed) return;
-    size += chunk.length;
-    if (size > maxBytes) {
-      failed = true;
-      ex.fail(
-        new RpcError(Code.ResourceExhausted, `request body exceeds the receive limit of ${maxBytes} bytes`),
-      );
-      return;
-    }
-    if (first === undefined) first = chunk;
-    else {
-      rest ??= [first];
-      rest.push(chunk);
-    }
-  });
-  body.on("end", () => {
-    if (failed) return;
-    ex.onBody(rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0)));
-  });
-  body.on("error", (e) => {
-    if (failed) return;
-    failed = true;
-    ex.fail(new RpcError(Code.Internal, `reading the request body failed: ${e.message}`));
-  });
 }
