@@ -1,5 +1,4 @@
-import { createTripleServer, type TripleServer } from "@dubbo-mesh/triple";
-import { buildBootstrap, XdsClient } from "@dubbo-mesh/xds";
+import { createApp, silentLogger, xdsMesh } from "@dubbo-mesh/dubbo";
 import { GreetService } from "../../greeter/src/gen/greet/v1/greet_pb.js";
 import { greeterImpl } from "../../greeter/src/greeter-impl.js";
 
@@ -11,9 +10,10 @@ export interface DemoProvider {
 }
 
 /**
- * A Greeter workload: a Triple server on `ip:port` that registers itself with the control plane the
- * way a proxyless workload does, by holding an ADS stream whose node metadata names its app, namespace,
- * labels and port (Istio's WorkloadGroup auto-registration). It stays an endpoint while the stream lives.
+ * A Greeter workload: an app in proxyless mode on `ip:port`. Its server is xDS-enabled: it fetches its
+ * inbound Listener (and with it the AuthorizationPolicies that select it), and its ADS node metadata
+ * names its app, namespace, labels and port, so the control plane registers it as an endpoint of
+ * `greeter.demo.svc.cluster.local` (Istio's WorkloadGroup auto-registration) while the stream lives.
  */
 export async function startProvider(
   controlPlane: string,
@@ -21,35 +21,28 @@ export async function startProvider(
   ip: string,
   port: number,
 ): Promise<DemoProvider> {
-  const server: TripleServer = createTripleServer();
-  server.register(GreetService, greeterImpl(version));
-  ({ port } = await server.listen({ host: ip, port })); // port 0: the one the system picked
-  // Its own client (not the process-wide shared one): each workload is its own node.
-  const xds = new XdsClient({
-    bootstrap: buildBootstrap({
-      serverUri: controlPlane,
-      nodeId: `greeter-${version}`,
-      app: "greeter",
-      version,
-      namespace: "demo",
-      podIp: ip,
-      metadata: { DUBBO_PORTS: `grpc:${port}`, DUBBO_SERVICES: "greet.v1.GreetService" },
-    }),
+  // Its own adapter (and so its own node): each workload is a pod of its own.
+  const mesh = xdsMesh({
+    xdsServer: controlPlane,
+    node: { id: `greeter-${version}`, namespace: "demo" },
+    logger: silentLogger,
   });
-  // Any subscription opens the stream; a provider naturally asks for its own inbound listener.
-  const cancel = xds.watch("Listener", `xds.istio.io/grpc/lds/inbound/${ip}:${port}`, {
-    onUpdate: () => {},
-    onError: () => {},
-    onResourceDoesNotExist: () => {},
+  const app = createApp({
+    name: "greeter",
+    namespace: "demo",
+    labels: { version },
+    logger: silentLogger,
+    metrics: false,
+    tracing: false,
+    mesh: { mode: "proxyless", adapter: mesh },
   });
+  app.serve(GreetService, greeterImpl(version));
+  const bound = await app.start({ host: ip, port }); // port 0: the one the system picked
+  await mesh.whenServing(); // the inbound Listener arrived: registered and serving
   return {
     version,
-    address: `${ip}:${port}`,
-    port,
-    async stop() {
-      cancel();
-      await xds.close();
-      await server.close({ graceMs: 1000 });
-    },
+    address: `${ip}:${bound.port}`,
+    port: bound.port,
+    stop: () => app.stop({ unregisterWaitMs: 0, drainMs: 1000 }),
   };
 }

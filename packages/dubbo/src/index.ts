@@ -63,7 +63,14 @@ export type {
 export { seededRandom } from "./loadbalance/seeded-random.js";
 export { calculateWarmupWeight, effectiveWeight } from "./loadbalance/warmup.js";
 export { type Logger, silentLogger } from "./log/logger.js";
-export type { MeshAdapter, MeshOptions, MeshReference } from "./mesh/mesh-options.js";
+export type {
+  MeshAdapter,
+  MeshOptions,
+  MeshReference,
+  MeshServer,
+  MeshServing,
+} from "./mesh/mesh-options.js";
+export type { XdsServerOptions, XdsServingStatus } from "./mesh/xds/server/xds-server-options.js";
 export {
   type XdsMeshAdapter,
   type XdsMeshOptions,

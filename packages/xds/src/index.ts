@@ -23,7 +23,21 @@ export type {
   XdsServerConfig,
 } from "./bootstrap/types.js";
 export { validationContextFor } from "./bootstrap/validation-context.js";
-
+// xDS security (A29): certificate providers from the bootstrap and the TLS settings made from them.
+export type { CertificateProvider, IdentityCertificate } from "./certificates/certificate-provider.js";
+export {
+  type CertificateProviderLease,
+  CertificateProviderStore,
+  certificateProviderStore,
+} from "./certificates/certificate-provider-store.js";
+export {
+  matchSubjectAltNames,
+  type SubjectAltName,
+  sanMismatchMessage,
+  subjectAltNamesOf,
+} from "./certificates/san-matching.js";
+export type { ClientTlsSettings, ServerTlsSettings } from "./certificates/tls-settings.js";
+export { XdsCertificates, type XdsCertificatesOptions } from "./certificates/xds-certificates.js";
 export type { BackoffOptions } from "./client/backoff.js";
 export type { ResourceState, ResourceStatus } from "./client/client-status.js";
 export type { XdsLogger } from "./client/logger.js";
@@ -42,6 +56,11 @@ export {
   clientStatusResponse,
 } from "./csds/client-status-response.js";
 export { type CsdsSource, csdsImpl } from "./csds/csds-service.js";
+// xDS-enabled servers (A36) and the RBAC engine (A41).
+export { ANONYMOUS_TLS_PEER, peerIdentityOf } from "./rbac/peer-identity.js";
+export { evaluateRbacChain, type RbacDecision, RbacEngine } from "./rbac/rbac-engine.js";
+export { type PeerIdentity, type RbacRequest, unmapIpv4 } from "./rbac/rbac-request.js";
+export { rbacHeaderLookup, type WireHeaders } from "./rbac/request-headers.js";
 export type { LeafCluster, ResolvedCluster, TargetConfig } from "./resolver/target-config.js";
 export { type TargetWatcher, type WatchTargetOptions, watchTarget } from "./resolver/watch-target.js";
 export { clusterType } from "./resources/cluster/cluster-type.js";
@@ -135,3 +154,18 @@ export type {
 } from "./resources/tls/types.js";
 export { canonicalTypeName, DubboTypeUrl, TypeName, typeUrlOf } from "./resources/type-urls.js";
 export type { Validated } from "./resources/validation.js";
+export { type ConnectionAddresses, selectFilterChain } from "./server/filter-chain-select.js";
+export {
+  type InboundDecision,
+  InboundRouting,
+  RBAC_DENIED_MESSAGE,
+  StatusCode,
+} from "./server/inbound-routing.js";
+export {
+  hostPortText,
+  listenerAddressMatches,
+  type ServerListenerConfig,
+  type ServerListenerWatcher,
+  serverListenerNameFor,
+  watchServerListener,
+} from "./server/watch-server-listener.js";

@@ -28,7 +28,7 @@ import {
 } from "../interface/interface-definition.js";
 import { interfaceServerMethods } from "../interface/interface-methods.js";
 import { defaultLogger, type Logger } from "../log/logger.js";
-import type { MeshOptions, MeshReference } from "../mesh/mesh-options.js";
+import type { MeshOptions, MeshReference, MeshServer } from "../mesh/mesh-options.js";
 import { MetricsServer } from "../metrics/metrics-server.js";
 import { RpcMetrics } from "../metrics/rpc-metrics.js";
 import { parseConditionRule } from "../router/condition/condition-rule.js";
@@ -63,6 +63,8 @@ export class DubboApp {
   readonly server: TripleServer;
   private readonly options: AppOptions;
   private readonly mesh: MeshOptions;
+  /** The mesh's provider side (proxyless: the xDS-enabled server), when the adapter has one. */
+  private readonly meshServer: MeshServer | undefined;
   private readonly discoveries: readonly Discovery[];
   private readonly rpcMetrics: RpcMetrics | undefined;
   private metricsServer: MetricsServer | undefined;
@@ -123,8 +125,10 @@ export class DubboApp {
     serverInterceptors.push(...(options.interceptors?.server ?? []));
     clientInterceptors.push(...(options.interceptors?.client ?? []));
     this.clientInterceptors = clientInterceptors;
+    this.meshServer = this.mesh.mode === "proxyless" ? this.mesh.adapter.server?.() : undefined;
     this.server = createTripleServer({
       ...options.server,
+      ...(this.meshServer === undefined ? {} : { admission: this.meshServer.admission }),
       interceptors: serverInterceptors,
       onError:
         options.server?.onError ??
@@ -256,6 +260,19 @@ export class DubboApp {
     if (this.state !== "new") throw new Error(`app ${this.name} was already started`);
     this.state = "started";
     const bound = await this.server.listen({ port: options.port ?? 0, host: options.host ?? "0.0.0.0" });
+    // Right away: the xDS-enabled server refuses connections until its Listener arrives (A36).
+    if (this.meshServer !== undefined && this.served.length > 0) {
+      this.meshServer.start({
+        server: this.server,
+        bound,
+        advertiseHost: this.options.advertiseHost ?? advertiseHost(options.host),
+        application: this.name,
+        ...(this.options.namespace === undefined ? {} : { namespace: this.options.namespace }),
+        labels: this.options.labels ?? {},
+        services: [...new Set(this.served.map((s) => s.interface))],
+        tls: this.options.server?.tls !== undefined,
+      });
+    }
     if (this.dubbo2 !== undefined) {
       this.dubboPortValue = await this.dubbo2.listen(options.dubboPort ?? 0, options.host ?? "0.0.0.0");
     }

@@ -31,8 +31,8 @@ import type { Invocation } from "./invocation.js";
 import { LiveRules, type RuleStores } from "./live-rules.js";
 import type { MethodPlan, MethodSource } from "./method-plan.js";
 import { OutgoingRequest } from "./outgoing-request.js";
-import { isReplayable } from "./replayable.js";
 import type { Scheduler } from "./scheduler.js";
+import { StreamCall } from "./stream-call.js";
 
 /** Dubbo's defaults: 1 s per attempt, 2 retries, random, failover. */
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -268,26 +268,30 @@ export class ServiceReference implements ClusterContext {
   }
 
   /**
-   * Streams take one endpoint. They are retried (failover only) when the attempt failed before the
-   * response started, with a safe error, and no request message had been taken from the caller's
-   * iterable yet: once messages flowed, a retry could not replay them.
+   * A streaming call: through the cluster strategy when it handles streams (the xDS one does), else on
+   * one endpoint, retried (failover only) when the attempt failed before the response started, with a
+   * safe error, and no request message had been taken from the caller's iterable yet: once messages
+   * flowed, a retry could not replay them.
    */
   private async streamInner(req: OutgoingRequest): Promise<StreamResponse> {
     if (!this.a.directory.ready) await this.waitForDiscovery(req);
     const plan = req.plan;
-    const call = new Call(plan, req, this.group, this.version, this.a.spec);
-    let pulled = false;
-    const input = req.message as AsyncIterable<unknown>;
-    const tracked: AsyncIterable<unknown> = isReplayable(input)
-      ? input
-      : {
-          async *[Symbol.asyncIterator]() {
-            for await (const m of input) {
-              pulled = true;
-              yield m;
-            }
-          },
-        };
+    const call = new StreamCall(plan, req, this.group, this.version, this.a.spec);
+    const cluster = plan.cluster;
+    try {
+      const res = await (cluster.stream !== undefined
+        ? cluster.stream(this, call)
+        : this.failoverStream(call));
+      call.settle();
+      return res;
+    } catch (e) {
+      call.close();
+      throw e;
+    }
+  }
+
+  private async failoverStream(call: StreamCall): Promise<StreamResponse> {
+    const plan = call.plan;
     const attempts = plan.cluster.name === "failover" ? Math.max(1, plan.retries + 1) : 1;
     let invokers = this.list(call);
     let tried: Invoker[] | undefined;
@@ -296,14 +300,17 @@ export class ServiceReference implements ClusterContext {
       const stats = invoker.stats;
       stats.begin();
       const t0 = performance.now();
+      const requests = call.requests();
       try {
-        const res = await invoker.transport(this.a.spec).stream(plan.wire, tracked, call.callOptions);
+        const res = await invoker.transport(this.a.spec).stream(plan.wire, requests, call.callOptions);
         const t1 = performance.now();
         stats.succeed(t1 - t0, t1);
         return res;
       } catch (e) {
         stats.fail(isUnreachable(e), performance.now());
-        if (i + 1 >= attempts || pulled || call.signal?.aborted || !isRetryable(e, call.idempotent)) throw e;
+        requests.abandon();
+        if (i + 1 >= attempts || call.committed || call.signal?.aborted || !isRetryable(e, call.idempotent))
+          throw e;
         if (tried === undefined) tried = [];
         tried.push(invoker);
         invokers = this.list(call);

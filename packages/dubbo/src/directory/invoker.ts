@@ -1,7 +1,7 @@
 import type { Transport } from "@dubbo-mesh/triple";
 import type { Endpoint } from "../discovery/endpoint.js";
 import { addressOf } from "../discovery/endpoint-url.js";
-import type { TransportPool, TransportSpec } from "../transport/transport-pool.js";
+import type { TransportPool, TransportSpec, TransportTls } from "../transport/transport-pool.js";
 import { CallStats } from "./call-stats.js";
 
 /** Dubbo's default warm-up (`DEFAULT_WARMUP`): 10 minutes. */
@@ -26,6 +26,7 @@ export class Invoker {
   readonly stats = new CallStats();
   readonly address: string;
   private spec: TransportSpec | undefined;
+  private tls: TransportTls | undefined;
   private cached: Transport | undefined;
 
   constructor(
@@ -74,10 +75,12 @@ export class Invoker {
     return t === 0 || now - t > UNAVAILABLE_HOLD_MS;
   }
 
-  transport(spec: TransportSpec): Transport {
-    if (this.spec === spec && this.cached !== undefined) return this.cached;
-    const t = this.pool.get(this.endpoint, spec);
+  /** The pooled transport for this spec; `tls` (a mesh's, per cluster) gets connections of its own. */
+  transport(spec: TransportSpec, tls?: TransportTls): Transport {
+    if (this.spec === spec && this.tls === tls && this.cached !== undefined) return this.cached;
+    const t = this.pool.get(this.endpoint, spec, tls);
     this.spec = spec;
+    this.tls = tls;
     this.cached = t;
     return t;
   }

@@ -1,3 +1,4 @@
+import type { ServerAdmission, TripleServer } from "@dubbo-mesh/triple";
 import type { ClusterStrategy } from "../cluster/cluster-strategy.js";
 import type { Discovery } from "../discovery/discovery.js";
 import type { Router } from "../router/router.js";
@@ -20,6 +21,36 @@ export interface MeshAdapter {
    * strategy, because xDS decides routes, balancing, retries and timeouts per call, not per service.
    */
   reference?(service: string, host: string | undefined): MeshReference | undefined;
+  /**
+   * The provider side (an xDS-enabled server): asked once, when the app is created; undefined leaves
+   * the app's server as it is.
+   */
+  server?(): MeshServer | undefined;
+  close(): Promise<void>;
+}
+
+/** What the app tells its mesh server once its Triple server listens. */
+export interface MeshServing {
+  readonly server: TripleServer;
+  /** The address the server is bound to (the host may be a wildcard, 0.0.0.0 or ::). */
+  readonly bound: { readonly host: string; readonly port: number };
+  /** The address registered for the app's providers. */
+  readonly advertiseHost: string;
+  readonly application: string;
+  readonly namespace?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The interfaces (Dubbo service names) the app serves. */
+  readonly services: readonly string[];
+  /** The server terminates TLS itself (static certificates). */
+  readonly tls: boolean;
+}
+
+/** The provider side of a mesh: admission of connections and calls, following the control plane. */
+export interface MeshServer {
+  /** Given to the app's Triple server when it is made. */
+  readonly admission: ServerAdmission;
+  /** The app's server listens. */
+  start(serving: MeshServing): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +60,7 @@ export interface MeshReference {
   readonly discovery: Discovery;
   /** Route match, cluster pick, balancing, retries, deadline and faults for each call. */
   readonly cluster: ClusterStrategy;
-  /** Routers for what the cluster strategy does not see (streaming calls). */
+  /** Extra routers that run after Dubbo's own for this reference (the xDS adapter needs none). */
   readonly routers?: readonly Router[];
 }
 

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { createTransport, type Transport, type TransportOptions } from "@dubbo-mesh/triple";
 import { type Endpoint, endpointKey } from "../discovery/endpoint.js";
 import { Dubbo2Transport, type Dubbo2TransportOptions } from "./dubbo2-transport.js";
@@ -19,16 +20,35 @@ export type PooledTransportOptions = Omit<
   dubbo2?: Dubbo2TransportOptions;
 };
 
-/** Makes the transport for one endpoint; the default dials it with `createTransport`. */
+/**
+ * TLS a mesh asks for on the connections to an endpoint (xDS: the cluster's UpstreamTlsContext, A29).
+ * Certificates rotate, so each new connection is made by `connect` with the ones in force then.
+ */
+export interface TransportTls {
+  /** Transports are pooled per key: plaintext and TLS (or two TLS setups) to one address never mix. */
+  readonly key: string;
+  /** Opens one TLS connection to the endpoint (ALPN h2); a failure is reported as the socket's error. */
+  connect(host: string, port: number): Duplex;
+}
+
+/**
+ * Makes the transport for one endpoint; the default dials it with `createTransport`. `tls`, when
+ * given, must be honoured (a factory that cannot should throw rather than dial in plaintext).
+ */
 export type TransportFactory = (
   endpoint: Endpoint,
   spec: TransportSpec,
   options: PooledTransportOptions,
+  tls?: TransportTls,
 ) => Transport;
 
-const dial: TransportFactory = (endpoint, spec, { dubbo2, ...options }) => {
-  if (spec.protocol === "dubbo") return new Dubbo2Transport(endpoint.host, endpoint.port, dubbo2);
+const dial: TransportFactory = (endpoint, spec, { dubbo2, ...options }, tls) => {
+  if (spec.protocol === "dubbo") {
+    if (tls !== undefined) throw new Error(`dubbo:// endpoints cannot use mesh TLS (${tls.key})`);
+    return new Dubbo2Transport(endpoint.host, endpoint.port, dubbo2);
+  }
   const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+  if (tls !== undefined) return dialTls(endpoint, spec, options, host, tls);
   return createTransport({
     ...options,
     baseUrl: `http://${host}:${endpoint.port}`,
@@ -36,6 +56,24 @@ const dial: TransportFactory = (endpoint, spec, { dubbo2, ...options }) => {
     codec: spec.codec,
   });
 };
+
+/** HTTP/2 over the mesh's TLS: every connection the session pool opens comes from `tls.connect`. */
+function dialTls(
+  endpoint: Endpoint,
+  spec: Extract<TransportSpec, { protocol: "grpc" | "triple" }>,
+  options: Omit<PooledTransportOptions, "dubbo2">,
+  host: string,
+  tls: TransportTls,
+): Transport {
+  const { httpVersion: _h1, ...rest } = options; // A29's TLS is negotiated for HTTP/2 only
+  return createTransport({
+    ...rest,
+    baseUrl: `https://${host}:${endpoint.port}`,
+    protocol: spec.protocol,
+    codec: spec.codec,
+    tls: { ...options.tls, createConnection: () => tls.connect(endpoint.host, endpoint.port) },
+  });
+}
 
 /**
  * One transport (Triple, or Dubbo2 for `dubbo://`) per endpoint and spec, shared by every service of the app that calls that
@@ -55,18 +93,22 @@ export class TransportPool {
     private readonly factory: TransportFactory = dial,
   ) {}
 
-  get(endpoint: Endpoint, spec: TransportSpec): Transport {
+  get(endpoint: Endpoint, spec: TransportSpec, tls?: TransportTls): Transport {
     const key = endpointKey(endpoint);
     let bySpec = this.transports.get(key);
     if (bySpec === undefined) {
       bySpec = new Map();
       this.transports.set(key, bySpec);
     }
-    const specKey = `${spec.protocol}/${spec.codec}`;
+    const specKey =
+      tls === undefined ? `${spec.protocol}/${spec.codec}` : `${spec.protocol}/${spec.codec}/${tls.key}`;
     let t = bySpec.get(specKey);
     if (t === undefined) {
       if (this.closed) throw new Error("the transport pool is closed");
-      t = this.factory(endpoint, spec, this.options);
+      t =
+        tls === undefined
+          ? this.factory(endpoint, spec, this.options)
+          : this.factory(endpoint, spec, this.options, tls);
       bySpec.set(specKey, t);
     }
     return t;

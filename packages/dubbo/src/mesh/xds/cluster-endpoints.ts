@@ -1,9 +1,17 @@
 // Where a cluster's calls may go right now: for each cluster a target's routes name, the leaf cluster
 // (an aggregate's first child with usable endpoints) and the endpoints of its most preferred priority
-// that has usable ones (A27 priority failover), computed once per configuration, not per call.
-import type { LeafCluster, LocalityEndpointsConfig, TargetConfig, ValidatedCluster } from "@dubbo-mesh/xds";
+// that has usable ones (A27 priority failover), computed once per configuration, not per call; with
+// the leaf's EDS drop policy and its outlier detector, so that calls find them without a lookup.
+import type {
+  DropOverloadConfig,
+  LeafCluster,
+  LocalityEndpointsConfig,
+  TargetConfig,
+  ValidatedCluster,
+} from "@dubbo-mesh/xds";
 import type { Endpoint } from "../../discovery/endpoint.js";
 import { endpointKey } from "../../discovery/endpoint.js";
+import type { ClusterOutlierDetector } from "./outlier-detection.js";
 
 export type ClusterEndpoints =
   | {
@@ -13,6 +21,10 @@ export type ClusterEndpoints =
       readonly cluster: ValidatedCluster;
       /** Keys (`tri://host:port`) of the usable endpoints of the chosen priority. */
       readonly keys: readonly string[];
+      /** The leaf's ClusterLoadAssignment drop_overloads, in order (usually none). */
+      readonly drops: readonly DropOverloadConfig[];
+      /** The leaf's outlier detector; undefined when the cluster has no outlier detection. */
+      readonly outlier: ClusterOutlierDetector | undefined;
     }
   | { readonly ok: false; readonly name: string; readonly reason: string };
 
@@ -55,8 +67,19 @@ function pick(
   return `cluster ${name} has no usable endpoint (${states || "no leaf cluster"})`;
 }
 
+/** Gives the outlier detector of a leaf cluster over the endpoints its calls may use, if it has one. */
+export type OutlierAttach = (
+  cluster: ValidatedCluster,
+  keys: readonly string[],
+) => ClusterOutlierDetector | undefined;
+
+const NO_DROPS: readonly DropOverloadConfig[] = [];
+
 /** Per cluster name: where its calls go; plus every endpoint of every cluster (for the directory). */
-export function clusterEndpoints(config: TargetConfig): {
+export function clusterEndpoints(
+  config: TargetConfig,
+  attachOutliers?: OutlierAttach,
+): {
   readonly clusters: ReadonlyMap<string, ClusterEndpoints>;
   readonly endpoints: readonly Endpoint[];
 } {
@@ -82,7 +105,16 @@ export function clusterEndpoints(config: TargetConfig): {
       keys.push(key);
       if (!all.has(key)) all.set(key, e);
     }
-    clusters.set(name, { ok: true, name, cluster: chosen.leaf.cluster, keys });
+    const leaf = chosen.leaf;
+    const drops = leaf.endpoints?.dropOverloads;
+    clusters.set(name, {
+      ok: true,
+      name,
+      cluster: leaf.cluster,
+      keys,
+      drops: drops === undefined || drops.length === 0 ? NO_DROPS : drops,
+      outlier: attachOutliers?.(leaf.cluster, keys),
+    });
   }
   return { clusters, endpoints: [...all.values()] };
 }

@@ -6,7 +6,8 @@ import { type TargetConfig, watchTarget, type XdsClient } from "@dubbo-mesh/xds"
 import type { Discovery, WatchUpdate } from "../../discovery/discovery.js";
 import type { Endpoint } from "../../discovery/endpoint.js";
 import type { Logger } from "../../log/logger.js";
-import { type ClusterEndpoints, clusterEndpoints } from "./cluster-endpoints.js";
+import { type ClusterEndpoints, clusterEndpoints, type OutlierAttach } from "./cluster-endpoints.js";
+import type { OutlierDetectors } from "./outlier-detectors.js";
 
 type EndpointListener = (endpoints: readonly Endpoint[], update?: WatchUpdate) => void;
 
@@ -25,13 +26,20 @@ export class MeshTarget {
   private readonly listeners = new Set<EndpointListener>();
   private cancel: (() => void) | undefined;
   private closed = false;
+  private readonly attachOutliers: OutlierAttach | undefined;
 
-  /** `client` may still be loading its bootstrap: the watch starts once it is there. */
+  /**
+   * `client` may still be loading its bootstrap: the watch starts once it is there. `outliers` gives
+   * clusters with outlier detection their (adapter-wide) detector.
+   */
   constructor(
     readonly host: string,
     client: XdsClient | Promise<XdsClient>,
     private readonly logger: Logger,
+    private readonly outliers?: OutlierDetectors,
   ) {
+    this.attachOutliers =
+      outliers === undefined ? undefined : (cluster, keys) => outliers.use(this, cluster, keys);
     this.stateValue = { ok: false, reason: `no xDS configuration for ${host} yet` };
     if (client instanceof Promise) {
       client.then(
@@ -88,10 +96,13 @@ export class MeshTarget {
     this.closed = true;
     this.cancel?.();
     this.listeners.clear();
+    this.outliers?.forget(this);
   }
 
   private apply(config: TargetConfig): void {
-    const { clusters, endpoints } = clusterEndpoints(config);
+    const scope = this.outliers?.beginUpdate(this);
+    const { clusters, endpoints } = clusterEndpoints(config, this.attachOutliers);
+    scope?.end();
     this.stateValue = { ok: true, config, clusters };
     this.publish(endpoints, true);
   }

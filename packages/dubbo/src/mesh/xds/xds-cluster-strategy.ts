@@ -1,25 +1,42 @@
 // The cluster strategy of a reference to a mesh host: everything the xDS configuration decides per
-// call, in gRPC's order -- route match, cluster pick, fault filter, then attempts: endpoint pick by the
-// cluster's lb policy, circuit breaker, the route's retry policy with backoff, all within one deadline
-// (the route's timeout, or the caller's when shorter: the deadline covers the retries, as in gRPC).
-import { type CallOptions, Code, RpcError, type UnaryResponse } from "@dubbo-mesh/triple";
+// call, in gRPC's order -- route match, cluster pick, fault filter, then attempts: EDS drop policy,
+// endpoint pick by the cluster's lb policy (ejected endpoints left out), circuit breaker, the route's
+// retry policy with backoff, all within one deadline (the route's max_stream_duration, or the caller's
+// timeout when shorter: the deadline covers the retries, as in gRPC). Unary and streaming calls take
+// the same path; a stream is retried only before its response started and while no request message
+// was taken from a non-replayable iterable (gRPC's committed call), and it holds its circuit-breaker
+// slot until it ends.
+import {
+  type CallOptions,
+  Code,
+  RpcError,
+  type StreamResponse,
+  type UnaryResponse,
+} from "@dubbo-mesh/triple";
 import type { Invocation } from "../../client/invocation.js";
-import type { ClusterContext, ClusterStrategy } from "../../cluster/cluster-strategy.js";
+import type { ClusterContext, ClusterStrategy, StreamInvocation } from "../../cluster/cluster-strategy.js";
 import { isUnreachable } from "../../cluster/retry-policy.js";
 import type { Invoker } from "../../directory/invoker.js";
-import type { CircuitBreakers } from "./circuit-breakers.js";
+import type { TransportTls } from "../../transport/transport-pool.js";
+import type { CircuitBreakers, InFlight } from "./circuit-breakers.js";
 import type { ClusterBalancers } from "./cluster-balancers.js";
 import type { ClusterEndpoints } from "./cluster-endpoints.js";
+import { DroppedCall, dropCategory } from "./drop-overloads.js";
 import { ActiveFaults, decideFault, type FaultDecision, faultConfigFor } from "./fault-injection.js";
 import type { MeshTarget } from "./mesh-target.js";
+import type { EndpointOutlier } from "./outlier-detection.js";
 import { backoffMs, sleep } from "./retry-backoff.js";
 import { callAttributes, type ForwardingAction, pickCluster, selectRoute } from "./route-selection.js";
+import { codeOf, StreamAttempt } from "./stream-attempt.js";
+import { clusterTransportTls, type UpstreamTransportTls } from "./tls/upstream-transport-tls.js";
 
 export interface XdsClusterStrategyDeps {
   readonly target: MeshTarget;
   readonly balancers: ClusterBalancers;
   readonly breakers: CircuitBreakers;
   readonly random: () => number;
+  /** A29: the TLS of clusters with an UpstreamTlsContext (without it such clusters fail UNAVAILABLE). */
+  readonly upstreamTls?: UpstreamTransportTls;
 }
 
 /** One call's routing decision, fixed for all its attempts (gRPC's config selector runs once per call). */
@@ -28,7 +45,11 @@ interface Routed {
   readonly action: ForwardingAction;
   /** performance.now() value the call must end by; 0 for none. */
   readonly deadline: number;
+  /** What the fault filter decided, when it delays or aborts the call. */
+  readonly fault: FaultDecision | undefined;
 }
+
+type ReadyCluster = Extract<ClusterEndpoints, { ok: true }>;
 
 function unavailable(message: string): RpcError {
   return new RpcError(Code.Unavailable, message);
@@ -43,48 +64,68 @@ export class XdsClusterStrategy implements ClusterStrategy {
   constructor(private readonly d: XdsClusterStrategyDeps) {}
 
   invoke(ctx: ClusterContext, inv: Invocation): Promise<UnaryResponse> {
+    let routed: Routed;
+    try {
+      routed = this.decide(inv);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (routed.fault !== undefined) return this.faulted<UnaryResponse>(ctx, inv, routed, false);
+    return this.withRetries<UnaryResponse>(ctx, inv, routed, false);
+  }
+
+  stream(ctx: ClusterContext, inv: StreamInvocation): Promise<StreamResponse> {
+    let routed: Routed;
+    try {
+      routed = this.decide(inv);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (routed.fault !== undefined) return this.faulted<StreamResponse>(ctx, inv, routed, true);
+    return this.withRetries<StreamResponse>(ctx, inv, routed, true);
+  }
+
+  /** Route match, cluster pick, deadline and fault decision; throws when the call cannot go anywhere. */
+  private decide(inv: Invocation): Routed {
     const state = this.d.target.state;
-    if (!state.ok) return Promise.reject(unavailable(`${this.d.target.host}: ${state.reason}`));
+    if (!state.ok) throw unavailable(`${this.d.target.host}: ${state.reason}`);
     const config = state.config;
     const attrs = callAttributes(inv, this.d.random);
     const route = selectRoute(config.routes, attrs);
-    if (route === undefined) {
-      return Promise.reject(unavailable(`no route of ${this.d.target.host} matches ${attrs.path}`));
-    }
+    if (route === undefined) throw unavailable(`no route of ${this.d.target.host} matches ${attrs.path}`);
     const action = route.action;
     if (action.kind !== "cluster" && action.kind !== "weighted_clusters") {
-      return Promise.reject(
-        unavailable(`route ${route.name} of ${this.d.target.host} has a ${action.kind} action`),
-      );
+      throw unavailable(`route ${route.name} of ${this.d.target.host} has a ${action.kind} action`);
     }
     const choice = pickCluster(action, this.d.random);
     const routeMs = action.maxStreamDurationMs ?? config.maxStreamDurationMs ?? 0;
     const budget = shortest(routeMs, inv.timeoutMs);
-    const routed: Routed = {
-      cluster: choice.name,
-      action,
-      deadline: budget > 0 ? performance.now() + budget : 0,
-    };
-    const fault = faultConfigFor(config.httpFilters, [
+    let fault: FaultDecision | undefined;
+    const faultConfig = faultConfigFor(config.httpFilters, [
       choice.filterOverrides,
       route.filterOverrides,
       config.virtualHost.filterOverrides,
       config.routeConfiguration.filterOverrides,
     ]);
-    if (fault !== undefined) {
-      const decision = decideFault(fault, attrs, this.d.random, this.faults);
-      if (decision.delayMs > 0 || decision.abort !== undefined)
-        return this.faulted(ctx, inv, routed, decision);
+    if (faultConfig !== undefined) {
+      const decision = decideFault(faultConfig, attrs, this.d.random, this.faults);
+      if (decision.delayMs > 0 || decision.abort !== undefined) fault = decision;
     }
-    return this.withRetries(ctx, inv, routed);
+    return {
+      cluster: choice.name,
+      action,
+      deadline: budget > 0 ? performance.now() + budget : 0,
+      fault,
+    };
   }
 
-  private async faulted(
+  private async faulted<R>(
     ctx: ClusterContext,
     inv: Invocation,
     routed: Routed,
-    decision: FaultDecision,
-  ): Promise<UnaryResponse> {
+    stream: boolean,
+  ): Promise<R> {
+    const decision = routed.fault!;
     this.faults.count++;
     try {
       if (decision.delayMs > 0) {
@@ -98,34 +139,36 @@ export class XdsClusterStrategy implements ClusterStrategy {
     } finally {
       this.faults.count--;
     }
-    return this.withRetries(ctx, inv, routed);
+    return this.withRetries<R>(ctx, inv, routed, stream);
   }
 
-  private withRetries(ctx: ClusterContext, inv: Invocation, routed: Routed): Promise<UnaryResponse> {
+  private withRetries<R>(ctx: ClusterContext, inv: Invocation, routed: Routed, stream: boolean): Promise<R> {
     const tried: Invoker[] = [];
-    let first: Promise<UnaryResponse>;
+    let first: Promise<R>;
     try {
-      first = this.attempt(ctx, inv, routed, tried);
+      first = this.attempt<R>(ctx, inv, routed, tried, stream);
     } catch (e) {
       first = Promise.reject(e);
     }
     const policy = routed.action.retryPolicy;
     if (policy === undefined || policy.maxAttempts <= 1) return first;
-    return first.catch((e: unknown) => this.retry(ctx, inv, routed, tried, e));
+    return first.catch((e: unknown) => this.retry<R>(ctx, inv, routed, tried, e, stream));
   }
 
-  private async retry(
+  private async retry<R>(
     ctx: ClusterContext,
     inv: Invocation,
     routed: Routed,
     tried: Invoker[],
     error: unknown,
-  ): Promise<UnaryResponse> {
+    stream: boolean,
+  ): Promise<R> {
     const policy = routed.action.retryPolicy!;
     let last = error;
     for (let n = 1; n < policy.maxAttempts; n++) {
       if (!(last instanceof RpcError) || !policy.retryableStatusCodes.includes(last.code)) break;
-      if (inv.signal?.aborted) break;
+      if (last instanceof DroppedCall || inv.signal?.aborted) break;
+      if (stream && (inv as StreamInvocation).committed) break;
       await sleep(backoffMs(policy, n, this.d.random), inv.signal);
       if (routed.deadline !== 0 && performance.now() >= routed.deadline) break;
       ctx.logger.debug(
@@ -139,7 +182,7 @@ export class XdsClusterStrategy implements ClusterStrategy {
         `xds: retrying ${inv.service}/${inv.method} in ${routed.cluster}`,
       );
       try {
-        return await this.attempt(ctx, inv, routed, tried);
+        return await this.attempt<R>(ctx, inv, routed, tried, stream);
       } catch (e) {
         last = e;
       }
@@ -147,20 +190,28 @@ export class XdsClusterStrategy implements ClusterStrategy {
     throw last;
   }
 
-  /** One attempt: endpoint pick in the call's cluster (re-read, so a retry sees new endpoints). */
-  private attempt(
+  /**
+   * One attempt: the call's cluster re-read (a retry sees new endpoints), the drop policy on the first
+   * attempt only (a dropped call is not retried), endpoint pick, deadline, circuit-breaker slot.
+   */
+  private attempt<R>(
     ctx: ClusterContext,
     inv: Invocation,
     routed: Routed,
     tried: Invoker[],
-  ): Promise<UnaryResponse> {
+    stream: boolean,
+  ): Promise<R> {
     const state = this.d.target.state;
     const ce = state.ok ? state.clusters.get(routed.cluster) : undefined;
     if (ce === undefined) throw unavailable(`cluster ${routed.cluster} is gone from ${this.d.target.host}`);
     if (!ce.ok) throw unavailable(ce.reason);
-    const members = this.membersOf(ctx.list(inv), ce);
-    if (members.length === 0) throw unavailable(`no endpoint of cluster ${ce.name} is left after routing`);
-    const invoker = this.pick(members, inv, ce, routed, tried);
+    if (tried.length === 0 && ce.drops.length > 0) {
+      const category = dropCategory(ce.drops, this.d.random);
+      if (category !== undefined) throw new DroppedCall(ce.name, category);
+    }
+    const invoker = this.pick(ctx, inv, ce, routed, tried);
+    const tls =
+      ce.cluster.tls === undefined ? undefined : clusterTransportTls(this.d.upstreamTls, ce.cluster);
     let timeoutMs = 0;
     if (routed.deadline !== 0) {
       timeoutMs = Math.ceil(routed.deadline - performance.now());
@@ -173,13 +224,29 @@ export class XdsClusterStrategy implements ClusterStrategy {
       );
     }
     tried.push(invoker);
+    const od = ce.outlier;
+    const outlier = od === undefined ? undefined : od.entry(invoker.key);
+    if (stream) {
+      return this.streamOn(inv as StreamInvocation, invoker, timeoutMs, slot, outlier, tls) as Promise<R>;
+    }
+    return this.unaryOn(inv, invoker, timeoutMs, slot, outlier, tls) as Promise<R>;
+  }
+
+  private unaryOn(
+    inv: Invocation,
+    invoker: Invoker,
+    timeoutMs: number,
+    slot: InFlight,
+    outlier: EndpointOutlier | undefined,
+    tls: TransportTls | undefined,
+  ): Promise<UnaryResponse> {
     const stats = invoker.stats;
     stats.begin();
     const t0 = performance.now();
     let p: Promise<UnaryResponse>;
     try {
       p = invoker
-        .transport(inv.spec)
+        .transport(inv.spec, tls)
         .unary(inv.wire, inv.message, attemptOptions(inv.callOptions, timeoutMs));
     } catch (e) {
       p = Promise.reject(e);
@@ -189,27 +256,76 @@ export class XdsClusterStrategy implements ClusterStrategy {
         const t1 = performance.now();
         stats.succeed(t1 - t0, t1);
         slot.count--;
+        if (outlier !== undefined) outlier.record(Code.Ok);
         return res;
       },
       (e: unknown) => {
         stats.fail(isUnreachable(e), performance.now());
         slot.count--;
+        if (outlier !== undefined) outlier.record(codeOf(e));
+        throw e;
+      },
+    );
+  }
+
+  private streamOn(
+    inv: StreamInvocation,
+    invoker: Invoker,
+    timeoutMs: number,
+    slot: InFlight,
+    outlier: EndpointOutlier | undefined,
+    tls: TransportTls | undefined,
+  ): Promise<StreamResponse> {
+    const stats = invoker.stats;
+    const base = inv.callOptions;
+    const attempt = new StreamAttempt(slot, outlier, inv.signal, timeoutMs, base.onTrailer);
+    const requests = inv.requests();
+    stats.begin();
+    const t0 = performance.now();
+    let p: Promise<StreamResponse>;
+    try {
+      p = invoker
+        .transport(inv.spec, tls)
+        .stream(inv.wire, requests, new AttemptOptions(base, timeoutMs, attempt.onTrailer));
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    return p.then(
+      (res) => {
+        const t1 = performance.now();
+        stats.succeed(t1 - t0, t1);
+        return attempt.started(res);
+      },
+      (e: unknown) => {
+        stats.fail(isUnreachable(e), performance.now());
+        requests.abandon();
+        attempt.failed(e);
         throw e;
       },
     );
   }
 
   /**
-   * The balancer's pick among the cluster's endpoints, avoiding ones this call tried already
-   * (istiod's `previous_hosts` retry predicate) and ones that just failed to connect, when others exist.
+   * The balancer's pick among the cluster's endpoints that outlier detection has not ejected, avoiding
+   * ones this call tried already (istiod's `previous_hosts` retry predicate) and ones that just failed
+   * to connect, when others exist.
    */
   private pick(
-    members: readonly Invoker[],
+    ctx: ClusterContext,
     inv: Invocation,
-    ce: Extract<ClusterEndpoints, { ok: true }>,
+    ce: ReadyCluster,
     routed: Routed,
     tried: readonly Invoker[],
   ): Invoker {
+    let members = this.membersOf(ctx.list(inv), ce);
+    if (members.length === 0) throw unavailable(`no endpoint of cluster ${ce.name} is left after routing`);
+    const od = ce.outlier;
+    if (od !== undefined && od.ejectedCount > 0) {
+      members = od.usable(members);
+      if (members.length === 0) {
+        throw unavailable(`every endpoint of cluster ${ce.name} is ejected by outlier detection`);
+      }
+    }
     if (members.length === 1) return members[0];
     let candidates = members;
     if (tried.length > 0) {
@@ -225,10 +341,7 @@ export class XdsClusterStrategy implements ClusterStrategy {
     return healthy.length > 0 ? balancer.select(healthy, inv) : picked;
   }
 
-  private membersOf(
-    all: readonly Invoker[],
-    ce: Extract<ClusterEndpoints, { ok: true }>,
-  ): readonly Invoker[] {
+  private membersOf(all: readonly Invoker[], ce: ReadyCluster): readonly Invoker[] {
     let byCluster = this.members.get(all);
     if (byCluster === undefined) {
       byCluster = new Map();
@@ -271,13 +384,14 @@ class AttemptOptions implements CallOptions {
   constructor(
     private readonly base: CallOptions,
     readonly timeoutMs: number,
+    onTrailer: CallOptions["onTrailer"] = base.onTrailer,
   ) {
     this.signal = base.signal;
     this.headers = base.headers;
     this.group = base.group;
     this.version = base.version;
     this.onHeader = base.onHeader;
-    this.onTrailer = base.onTrailer;
+    this.onTrailer = onTrailer;
   }
 
   get contextValues(): CallOptions["contextValues"] {
