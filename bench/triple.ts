@@ -9,13 +9,8 @@ import { readResults, writeResults } from "./lib/results.js";
 import { measureSeconds, noisyRetries, partFilter, targetFilter, warmupSeconds } from "./lib/settings.js";
 import { benchClients, type ClientRow, type ClientTarget } from "./triple/client-bench.js";
 import { clientTable, serverTable } from "./triple/report.js";
-import {
-  benchServer,
-  benchServersInterleaved,
-  type LoadShape,
-  type ServerTarget,
-  serverRounds,
-} from "./triple/server-bench.js";
+import { benchRounds, interleaveRounds } from "./triple/rounds.js";
+import { benchServer, type LoadShape, type ServerRow, type ServerTarget } from "./triple/server-bench.js";
 
 const here = (path: string): URL => new URL(path, import.meta.url);
 
@@ -69,8 +64,10 @@ function hasH2load(): boolean {
   }
 }
 
+const reqPerSecMetric = { name: "req/s", of: (r: ServerRow) => r.reqPerSec };
+
 async function serverPart(targets: readonly ServerTarget[], wire: "grpc" | "json", shape: LoadShape) {
-  return benchServersInterleaved(targets, serverRounds(), (target) =>
+  return interleaveRounds(targets, benchRounds(), reqPerSecMetric, (target) =>
     quietest(
       () => benchServer(target, wire, shape),
       (r) => r.foreignPercent,
@@ -141,6 +138,7 @@ export async function run(): Promise<void> {
       CLIENTS.filter((t) => wanted(t.name)),
       { concurrency, warmupSeconds: warmup, seconds },
       noisyRetries(),
+      benchRounds(),
     );
     results.clients = clients;
     console.log(
@@ -174,7 +172,7 @@ export async function run(): Promise<void> {
       jsonShape,
       clientConcurrency: concurrency,
       retries: noisyRetries(),
-      serverRounds: serverRounds(),
+      rounds: benchRounds(),
     },
     merged,
     machine,

@@ -9,6 +9,7 @@ import { canPin, LOAD_CORE, SUBJECT_CORE } from "../lib/pinning.js";
 import { progress } from "../lib/progress.js";
 import type { LoadConfig, LoadResult } from "./clients/load-loop.js";
 import { probeGrpc } from "./probe.js";
+import { interleaveRounds } from "./rounds.js";
 
 export interface ClientTarget {
   name: string;
@@ -48,33 +49,37 @@ function readCounters(serverPid: number): Counters {
   };
 }
 
+/**
+ * Every client against the same server process, `rounds` times interleaved (see interleaveRounds);
+ * per client the round with the median client CPU per call is kept, the metric the table compares.
+ */
 export async function benchClients(
   server: URL,
   targets: readonly ClientTarget[],
   load: Omit<LoadConfig, "port">,
   retries: number,
+  rounds: number,
 ): Promise<ClientRow[]> {
   progress("clients", "starting the fixed raw node:http2 server");
   const serverChild = spawnNodeChild(server, {}, SUBJECT_CORE);
   try {
     const { port } = await serverChild.next("listening", 30_000);
     await probeGrpc(port);
-    const rows: ClientRow[] = [];
-    for (const target of targets) {
-      const row = await quietest(
+    return await interleaveRounds(targets, rounds, clientCpuMetric, (target) =>
+      quietest(
         () => benchClient(target, serverChild, { ...load, port }),
         (r) =>
           r.foreignPercent ? Math.max(r.foreignPercent.serverCore, r.foreignPercent.clientCore) : undefined,
         retries,
         (noise) => progress(`client ${target.name}`, `${Math.round(noise)} % foreign load, running again`),
-      );
-      rows.push(row);
-    }
-    return rows;
+      ),
+    );
   } finally {
     await serverChild.stop();
   }
 }
+
+const clientCpuMetric = { name: "client CPU µs/call", of: (r: ClientRow) => r.cpuUsPerCall };
 
 async function benchClient(target: ClientTarget, server: NodeChild, config: LoadConfig): Promise<ClientRow> {
   const scope = `client ${target.name}`;

@@ -14,9 +14,13 @@ export class CallLifecycle {
   done = false;
   readonly deadline: number;
 
+  /**
+   * `onCancel` may be left out by a subclass that overrides `cancelled` instead (the gRPC call does, so
+   * that a call costs one object and no closure).
+   */
   constructor(
     options: CallOptions,
-    private readonly onCancel: (reason: RpcError) => void,
+    private readonly onCancel?: (reason: RpcError) => void,
   ) {
     const t = options.timeoutMs;
     this.deadline = t !== undefined && t > 0 ? Date.now() + t : 0;
@@ -47,7 +51,12 @@ export class CallLifecycle {
   cancel(reason: RpcError): void {
     if (this.done) return;
     this.finish();
-    this.onCancel(reason);
+    this.cancelled(reason);
+  }
+
+  /** Tears the wire call down and reports `reason`; called once, after `finish`. */
+  protected cancelled(reason: RpcError): void {
+    this.onCancel?.(reason);
   }
 
   finish(): void {

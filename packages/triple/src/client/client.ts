@@ -52,7 +52,7 @@ export function createClient<S extends DescService>(
     defaults.version !== undefined ||
     defaults.headers !== undefined;
   const merge = (o: CallOptions | undefined): CallOptions => {
-    if (!hasDefaults) return o ?? {};
+    if (!hasDefaults) return o ?? noOptions;
     if (o === undefined) return defaults;
     return { ...defaults, ...o, headers: o.headers ?? defaults.headers };
   };
@@ -61,7 +61,7 @@ export function createClient<S extends DescService>(
     switch (m.methodKind) {
       case "unary":
         client[m.localName] = (req: unknown, o?: CallOptions) =>
-          transport.unary(wm, req, merge(o)).then((r) => r.message);
+          transport.unary(wm, req, merge(o)).then(messageOf);
         break;
       case "server_streaming":
         client[m.localName] = (req: unknown, o?: CallOptions) =>
@@ -91,6 +91,13 @@ export function createClient<S extends DescService>(
     }
   }
   return client as Client<S>;
+}
+
+/** Shared by every call made without options: transports read call options, never write them. */
+const noOptions: CallOptions = Object.freeze({});
+
+function messageOf(response: { message: unknown }): unknown {
+  return response.message;
 }
 
 async function* once(value: unknown): AsyncIterable<unknown> {

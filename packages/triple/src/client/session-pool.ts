@@ -28,6 +28,7 @@ export class PooledSession {
   goawayLastStreamId = Number.POSITIVE_INFINITY;
   connected = false;
   lastError: Error | undefined;
+  /** When `active` last dropped to 0 (or the connection opened). */
   lastUsed = Date.now();
 
   constructor(readonly session: http2.ClientHttp2Session) {}
@@ -83,10 +84,12 @@ export class SessionPool {
   }
 
   release(s: PooledSession): void {
+    if (--s.active > 0) return;
     // A connection keeps the process alive only while it carries calls (an idle pool must not).
-    if (--s.active === 0) s.session.unref();
+    s.session.unref();
+    // Idle time counts from the last call's end (only read while no call is active).
     s.lastUsed = Date.now();
-    if (s.closing && s.active === 0) s.session.close();
+    if (s.closing) s.session.close();
   }
 
   private open(): PooledSession {

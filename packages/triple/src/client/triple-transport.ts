@@ -15,7 +15,7 @@ import { Code } from "../protocol/code.js";
 import { RpcError } from "../protocol/rpc-error.js";
 import { MessageQueue } from "../server/message-queue.js";
 import type { CallOptions } from "./call-options.js";
-import { type ClientRuntime, frameRequest, runGrpcCall } from "./grpc-client-call.js";
+import { type ClientRuntime, frameRequest, runGrpcCall, UnarySink } from "./grpc-client-call.js";
 import { SessionPool } from "./session-pool.js";
 import type { Transport } from "./transport.js";
 import type { TransportOptions } from "./transport-options.js";
@@ -56,6 +56,7 @@ export class TripleTransport implements Transport {
       readMaxBytes: options.readMaxBytes ?? 4 * 1024 * 1024,
       writeMaxBytes: options.writeMaxBytes ?? 4 * 1024 * 1024,
       userAgent: options.userAgent ?? defaultUserAgent,
+      baseHeaders: new Map(),
     };
     const h1 = options.httpVersion === "1.1";
     this.unaryTriple = h1 || options.protocol === "triple";
@@ -142,23 +143,7 @@ export class TripleTransport implements Transport {
     } catch (e) {
       return Promise.reject(e);
     }
-    let message: unknown;
-    let count = 0;
-    let resHeader: Metadata | undefined;
-    return runGrpcCall(this.rt, method, options, header, (s) => s.end(frame), true, {
-      onHeader(h) {
-        resHeader = h;
-      },
-      onMessage(m) {
-        message = m;
-        count++;
-      },
-    }).then(({ trailer }) => {
-      if (count !== 1) {
-        throw new RpcError(Code.Unimplemented, `unary call received ${count} response messages, expected 1`);
-      }
-      return { stream: false, header: resHeader ?? new Metadata(), message, trailer };
-    });
+    return runGrpcCall(this.rt, method, options, header, frame, true, new UnarySink());
   }
 
   private streamCall(
@@ -198,6 +183,9 @@ export class TripleTransport implements Transport {
           },
           onMessage(m) {
             queue.push(m);
+          },
+          onOk(header, trailer) {
+            return { header, trailer };
           },
         },
       );
