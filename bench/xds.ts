@@ -12,7 +12,7 @@
 
 import { describeMachine, machineInfo } from "./lib/machine.js";
 import { progress } from "./lib/progress.js";
-import { writeResults } from "./lib/results.js";
+import { readResults, writeResults } from "./lib/results.js";
 import { partFilter } from "./lib/settings.js";
 import { measureInChild } from "./xds/gc-child.js";
 import { gcExposed } from "./xds/measure.js";
@@ -48,10 +48,17 @@ export async function run(): Promise<void> {
     : { measured: false, reason: "not selected (BENCH_PARTS)" };
   if ("ratioToDirect" in proxylessPerCall) console.log(`\n${proxylessLines(proxylessPerCall).join("\n")}\n`);
 
+  // A partial run (BENCH_PARTS) keeps the previous run's figures for the parts it did not measure.
+  const previous = readResults("xds")?.results as
+    | { rows?: typeof rows; proxylessPerCall?: unknown }
+    | undefined;
   const file = writeResults(
     "xds",
     { ...settings, gcExposed: true, measuredIn },
-    { rows, proxylessPerCall },
+    {
+      rows: settings.parts.length > 0 ? rows : (previous?.rows ?? rows),
+      proxylessPerCall: withProxyless ? proxylessPerCall : (previous?.proxylessPerCall ?? proxylessPerCall),
+    },
     machine,
   );
   console.log(`xds: results written to ${file}`);
