@@ -1,6 +1,7 @@
 // Outlier detection and EDS drop_overloads end to end, with go-control-plane (interop/go) as the
 // control plane: Cluster.outlier_detection and ClusterLoadAssignment.policy.drop_overloads are plain
-// protojson fields of the snapshot. Real Triple providers of ours behind it; one fails every call.
+// protojson fields of the snapshot. Real Triple providers of ours behind it; one fails every call, and
+// one fails until the test fixes it (priority failover while it is ejected).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code, createApp, type DubboApp, RpcError, silentLogger, xdsMesh } from "@dubbo-mesh/dubbo";
@@ -17,16 +18,18 @@ interface Greeter {
   readonly app: DubboApp;
   port: number;
   served: number;
+  /** Answers every call with INTERNAL while set. */
+  failing: boolean;
 }
 
 /** A greeter on `host:port`; a failing one answers every call with INTERNAL (a 5xx for Envoy). */
 async function startGreeter(id: string, host: string, port: number, failing: boolean): Promise<Greeter> {
   const app = createApp({ name: `greeter-${id}`, logger: silentLogger, metrics: false, tracing: false });
-  const g: Greeter = { id, app, port, served: 0 };
+  const g: Greeter = { id, app, port, served: 0, failing };
   app.serve(GreetService, {
     async greet(req) {
       g.served++;
-      if (failing) throw new RpcError(Code.Internal, `${id} is broken`);
+      if (g.failing) throw new RpcError(Code.Internal, `${id} is broken`);
       return { greeting: `${id}: hello ${req.name}` };
     },
   });
@@ -47,8 +50,13 @@ describe("proxyless outlier detection and drop_overloads against go-control-plan
     const port = greeters[0].port;
     greeters.push(await startGreeter("b", "127.0.0.3", port, false));
     greeters.push(await startGreeter("broken", "127.0.0.4", port, true));
+    greeters.push(await startGreeter("primary", "127.0.0.5", port, true));
+    greeters.push(await startGreeter("backup", "127.0.0.6", port, false));
     host = `outliers.test:${port}`;
     const at = (h: string) => ({ host: h, port });
+    const lbEndpoint = (h: string) => ({
+      endpoint: { address: { socket_address: { address: h, port_value: port } } },
+    });
     server = await startGoXdsServer();
     await server.setSnapshot(NODE, "1", [
       apiListener(host, "outlier-routes"),
@@ -60,6 +68,10 @@ describe("proxyless outlier detection and drop_overloads against go-control-plan
             match: { prefix: "/", headers: [{ name: "x-scenario", exact_match: "drop" }] },
             // Retries on UNAVAILABLE: a dropped call must still not be retried.
             route: { cluster: "shedding", retry_policy: { retry_on: "unavailable", num_retries: 2 } },
+          },
+          {
+            match: { prefix: "/", headers: [{ name: "x-scenario", exact_match: "failover" }] },
+            route: { cluster: "tiered" },
           },
           { match: { prefix: "/" }, route: { cluster: "guarded" } },
         ],
@@ -81,6 +93,34 @@ describe("proxyless outlier detection and drop_overloads against go-control-plan
         },
       },
       assignment("guarded", [at("127.0.0.2"), at("127.0.0.3"), at("127.0.0.4")]),
+      {
+        ...edsCluster("tiered"),
+        // Envoy's consecutive_5xx at 1: the first failure ejects, for 2 s (x times ejected).
+        outlier_detection: {
+          interval: "0.5s",
+          base_ejection_time: "2s",
+          consecutive_5xx: 1,
+          enforcing_consecutive_5xx: 100,
+          enforcing_success_rate: 0,
+        },
+      },
+      {
+        ...assignment("tiered", []),
+        endpoints: [
+          {
+            locality: { zone: "z1" },
+            load_balancing_weight: 1,
+            priority: 0,
+            lb_endpoints: [lbEndpoint("127.0.0.5")],
+          },
+          {
+            locality: { zone: "z2" },
+            load_balancing_weight: 1,
+            priority: 1,
+            lb_endpoints: [lbEndpoint("127.0.0.6")],
+          },
+        ],
+      },
       edsCluster("shedding"),
       {
         ...assignment("shedding", [at("127.0.0.2")]),
@@ -149,6 +189,36 @@ describe("proxyless outlier detection and drop_overloads against go-control-plan
     // base_ejection_time 3 s (x1): a later sweep returns it, and it fails calls again.
     await waitUntil(async () => (await round(10)).failed > 0, "the endpoint's return", 20_000);
     assert.ok(broken.served > servedWhenEjected);
+  });
+
+  it("fails over to the next priority while every endpoint of the first is ejected, and goes back once it returns", async () => {
+    const greeter = consumer.client(GreetService, { target: `xds:///${host}`, timeout: 2000 });
+    const failover = { attachments: { "x-scenario": "failover" } };
+    const primary = greeters[3];
+    /** Who answered the call, or the error's message. */
+    const who = async () => {
+      try {
+        return servedBy((await greeter.greet({ name: "x" }, failover)).greeting);
+      } catch (e) {
+        assert.ok(e instanceof RpcError, String(e));
+        return e.message;
+      }
+    };
+    // The tiered route is there once a call reaches either priority (the first failure ejects P0).
+    await waitUntil(async () => /^(backup|.*primary is broken)/.test(await who()), "the tiered cluster");
+    await waitUntil(async () => (await who()) === "backup", "the failover to priority 1");
+    const servedWhenEjected = primary.served;
+    const failedOver: string[] = [];
+    for (let i = 0; i < 10; i++) failedOver.push(await who());
+    assert.deepEqual(new Set(failedOver), new Set(["backup"]));
+    assert.equal(primary.served, servedWhenEjected, "no call reaches the ejected priority-0 endpoint");
+
+    // Fixed: after base_ejection_time (2 s x times ejected) a sweep returns it and calls go back.
+    primary.failing = false;
+    await waitUntil(async () => (await who()) === "primary", "the return to priority 0", 20_000);
+    const back: string[] = [];
+    for (let i = 0; i < 10; i++) back.push(await who());
+    assert.deepEqual(new Set(back), new Set(["primary"]));
   });
 
   it("drops the drop_overloads share of calls with UNAVAILABLE naming the category, before any endpoint and without retries", async () => {

@@ -1,19 +1,35 @@
-// Outlier detection and EDS drop_overloads as pure decisions: a manual clock and seeded random drive
-// the detector, so ejection timing is exact and no test sleeps. The end-to-end runs with real control
-// planes are in proxyless-go-outlier-drops.test.ts and proxyless-streams.test.ts.
+// Outlier detection, priority failover under it, and EDS drop_overloads as pure decisions: a manual
+// clock and seeded random drive the detector, so ejection timing is exact and no test sleeps. The
+// end-to-end runs with real control planes are in proxyless-go-outlier-drops.test.ts and
+// proxyless-streams.test.ts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Code } from "@dubbo-mesh/dubbo";
-import type { DropOverloadConfig, OutlierDetectionConfig, ValidatedCluster } from "@dubbo-mesh/xds";
-import type { Invoker } from "../src/directory/invoker.js";
+import { Code, Invoker, RpcError, silentLogger, TransportPool } from "@dubbo-mesh/dubbo";
+import type { Transport, UnaryResponse } from "@dubbo-mesh/triple";
+import type {
+  DropOverloadConfig,
+  LocalityEndpointsConfig,
+  OutlierDetectionConfig,
+  RouteConfig,
+  TargetConfig,
+  ValidatedCluster,
+} from "@dubbo-mesh/xds";
+import type { ClusterContext } from "../src/cluster/cluster-strategy.js";
+import { endpointKey } from "../src/discovery/endpoint.js";
 import { seededRandom } from "../src/loadbalance/seeded-random.js";
+import { CircuitBreakers } from "../src/mesh/xds/circuit-breakers.js";
+import { ClusterBalancers } from "../src/mesh/xds/cluster-balancers.js";
+import { clusterEndpoints } from "../src/mesh/xds/cluster-endpoints.js";
 import { DroppedCall, dropCategory } from "../src/mesh/xds/drop-overloads.js";
+import type { MeshTarget } from "../src/mesh/xds/mesh-target.js";
 import {
   ClusterOutlierDetector,
   detectsOutliers,
   type OutlierClock,
 } from "../src/mesh/xds/outlier-detection.js";
 import { OutlierDetectors } from "../src/mesh/xds/outlier-detectors.js";
+import { XdsClusterStrategy } from "../src/mesh/xds/xds-cluster-strategy.js";
+import { fakeInvocation } from "./support/fake-invokers.js";
 
 /** Time moves only when the test says; timers fire in order as it passes them. */
 class ManualClock implements OutlierClock {
@@ -341,6 +357,181 @@ describe("proxyless outlier detection", () => {
     assert.equal(clock.pending, 1);
     registry.forget(hostB);
     assert.equal(clock.pending, 0, "the last user gone: the detector's timer stops");
+  });
+});
+
+/**
+ * A target whose one route sends every call to one EDS cluster with a locality per priority, one
+ * endpoint per host given; the parts of a TargetConfig the call path reads.
+ */
+function priorityTarget(hosts: readonly (readonly string[])[], od?: OutlierDetectionConfig): TargetConfig {
+  const name = "outbound|50051||greeter";
+  const cluster = {
+    name,
+    lbPolicy: { kind: "round_robin" },
+    maxRequests: 1024,
+    ...(od === undefined ? {} : { outlierDetection: od }),
+  } as unknown as ValidatedCluster;
+  const priorities: LocalityEndpointsConfig[][] = hosts.map((list, priority) => [
+    {
+      locality: { region: "r", zone: `z${priority}`, subZone: "" },
+      weight: 1,
+      priority,
+      endpoints: list.map((host) => ({
+        address: { host, port: 50051 },
+        additionalAddresses: [],
+        health: "HEALTHY",
+        usable: true,
+        weight: 1,
+        hostname: "",
+      })),
+    },
+  ]);
+  const route = {
+    name: "all",
+    match: { path: { kind: "prefix", prefix: "/" }, caseSensitive: true, headers: [], queryParameters: [] },
+    action: { kind: "cluster", cluster: name, hashPolicies: [] },
+    filterOverrides: {},
+  } as unknown as RouteConfig;
+  const leaf = { name, cluster, endpointsState: "ok", priorities };
+  return {
+    target: "greeter:50051",
+    routeConfiguration: { name: "routes", virtualHosts: [], filterOverrides: {} },
+    virtualHost: { name: "greeter", domains: ["*"], routes: [route], filterOverrides: {} },
+    routes: [route],
+    httpFilters: [],
+    clusters: new Map([[name, { ok: true, name, cluster, leaves: [leaf] }]]),
+  } as unknown as TargetConfig;
+}
+
+/** Providers that answer in memory: a host in `broken` fails every call with INTERNAL. */
+class MockProviders {
+  readonly broken = new Set<string>();
+  readonly served = new Map<string, number>();
+  private readonly pool = new TransportPool();
+
+  invoker(key: string, host: string): Invoker {
+    const transport = {
+      unary: () => {
+        this.served.set(host, (this.served.get(host) ?? 0) + 1);
+        if (this.broken.has(host)) return Promise.reject(new RpcError(Code.Internal, `${host} is broken`));
+        return Promise.resolve({ stream: false, message: host } as unknown as UnaryResponse);
+      },
+    } as unknown as Transport;
+    const invoker = new Invoker(
+      key,
+      { host, port: 50051, protocol: "tri", weight: 1, metadata: {} },
+      this.pool,
+    );
+    invoker.transport = () => transport;
+    return invoker;
+  }
+}
+
+/**
+ * The whole xDS call path over in-memory providers (mock transports): clusterEndpoints as MeshTarget
+ * applies a configuration, the adapter's detectors, the strategy's pick; a manual clock.
+ */
+function priorityCalls(hosts: readonly (readonly string[])[], od?: OutlierDetectionConfig) {
+  const clock = new ManualClock();
+  const detectors = new OutlierDetectors({ clock, random: () => 0 });
+  const config = priorityTarget(hosts, od);
+  const user = {};
+  const { clusters, endpoints } = clusterEndpoints(config, (c, k) => detectors.use(user, c, k));
+  const providers = new MockProviders();
+  const invokers = endpoints.map((e) => providers.invoker(endpointKey(e), e.host));
+  const target = { host: "greeter:50051", state: { ok: true, config, clusters } } as unknown as MeshTarget;
+  const strategy = new XdsClusterStrategy({
+    target,
+    balancers: new ClusterBalancers(() => 0),
+    breakers: new CircuitBreakers(),
+    random: () => 0,
+  });
+  const ctx = { list: () => invokers, logger: silentLogger } as unknown as ClusterContext;
+  /** One call: the host that answered, or the error (`[code] message`). */
+  const call = async (): Promise<string> => {
+    try {
+      return String((await strategy.invoke(ctx, fakeInvocation())).message);
+    } catch (e) {
+      assert.ok(e instanceof RpcError, String(e));
+      return e.message;
+    }
+  };
+  const calls = async (n: number): Promise<string[]> => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(await call());
+    return out;
+  };
+  const ce = clusters.get("outbound|50051||greeter");
+  assert.ok(ce?.ok);
+  return { clock, providers, endpoints, ce, call, calls, detectors };
+}
+
+describe("proxyless priority failover under outlier detection", () => {
+  const od = config({
+    consecutive5xx: { threshold: 1, enforcementPercentage: 100 },
+    intervalMs: 10_000,
+    baseEjectionTimeMs: 30_000,
+  });
+
+  it("fails over to the next priority while every endpoint of the first is ejected, and comes back when one returns (mock transports)", async () => {
+    const t = priorityCalls([["10.0.0.1"], ["10.0.1.1", "10.0.1.2"]], od);
+    assert.equal(t.ce.outlier?.size, 3, "the detector sees the endpoints of every priority");
+    assert.deepEqual(
+      t.endpoints.map((e) => e.host),
+      ["10.0.0.1", "10.0.1.1", "10.0.1.2"],
+    );
+    assert.deepEqual(await t.calls(3), ["10.0.0.1", "10.0.0.1", "10.0.0.1"], "P0 takes every call");
+
+    t.providers.broken.add("10.0.0.1");
+    assert.match(await t.call(), /^\[internal\] 10\.0\.0\.1 is broken/);
+    assert.equal(t.ce.outlier?.entry("tri://10.0.0.1:50051")?.ejected, true);
+    const failedOver = await t.calls(4);
+    assert.deepEqual(new Set(failedOver), new Set(["10.0.1.1", "10.0.1.2"]), "P1, round robin");
+    assert.equal(t.providers.served.get("10.0.0.1"), 4, "no call reaches the ejected endpoint");
+
+    // Fixed, but still ejected until the sweep after base_ejection_time (30 s) returns it.
+    t.providers.broken.delete("10.0.0.1");
+    t.clock.advance(20_000);
+    assert.deepEqual(new Set(await t.calls(2)), new Set(["10.0.1.1", "10.0.1.2"]));
+    t.clock.advance(10_000);
+    assert.deepEqual(await t.calls(3), ["10.0.0.1", "10.0.0.1", "10.0.0.1"], "back on P0");
+  });
+
+  it("fails UNAVAILABLE only when every endpoint of every priority is ejected, and skips to the first priority with one left (mock transports)", async () => {
+    const t = priorityCalls([["10.0.0.1"], ["10.0.1.1"], ["10.0.2.1"]], od);
+    t.providers.broken.add("10.0.0.1");
+    t.providers.broken.add("10.0.1.1");
+    assert.match(await t.call(), /10\.0\.0\.1 is broken/);
+    assert.match(await t.call(), /10\.0\.1\.1 is broken/, "P0 ejected: P1");
+    assert.deepEqual(await t.calls(2), ["10.0.2.1", "10.0.2.1"], "P0 and P1 ejected: P2");
+    t.providers.broken.add("10.0.2.1");
+    assert.match(await t.call(), /10\.0\.2\.1 is broken/);
+    assert.equal(
+      await t.call(),
+      "[unavailable] every endpoint of cluster outbound|50051||greeter (in all 3 priorities) is ejected by outlier detection",
+    );
+    // The first to return takes the calls again, whichever priority it is in.
+    t.providers.broken.clear();
+    t.clock.advance(30_000);
+    assert.deepEqual(await t.calls(2), ["10.0.0.1", "10.0.0.1"]);
+  });
+
+  it("keeps only the chosen priority of a cluster without outlier detection (no change for it) (mock transports)", async () => {
+    const t = priorityCalls([["10.0.0.1"], ["10.0.1.1"]]);
+    assert.equal(t.ce.outlier, undefined);
+    assert.deepEqual(t.ce.priorities, [["tri://10.0.0.1:50051"]]);
+    assert.deepEqual(
+      t.endpoints.map((e) => e.host),
+      ["10.0.0.1"],
+      "the lower priority is not in the directory",
+    );
+    t.providers.broken.add("10.0.0.1");
+    assert.deepEqual(await t.calls(3), [
+      "[internal] 10.0.0.1 is broken",
+      "[internal] 10.0.0.1 is broken",
+      "[internal] 10.0.0.1 is broken",
+    ]);
   });
 });
 

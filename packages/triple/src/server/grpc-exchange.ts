@@ -9,6 +9,7 @@ import { encodeStatusDetails } from "../protocol/status-details.js";
 import { requestTimeoutMs } from "../protocol/timeout.js";
 import { invokeHandler } from "./invoke.js";
 import { MessageQueue } from "./message-queue.js";
+import { endRequestSide } from "./request-side.js";
 import { type PeerInfo, ServerCall } from "./server-call.js";
 import type { ServerMethod } from "./server-method.js";
 import type { ServerRuntime } from "./server-options.js";
@@ -72,6 +73,7 @@ export function serveGrpc(
         },
         respondEndStream,
       );
+      endRequestSide(stream);
       return;
     }
     reqEnc = "gzip";
@@ -185,8 +187,13 @@ function onStreamingEnd(this: ExchangeStream): void {
 }
 
 function onWantTrailers(this: ExchangeStream): void {
+  if (this.destroyed) return;
   const ex = this[kExchange];
-  if (!this.destroyed) this.sendTrailers(ex.trailers ?? okTrailers(ex.call));
+  this.sendTrailers(ex.trailers ?? okTrailers(ex.call));
+  // Answered before the client ended its side (an early error, a handler that returned without
+  // reading every message): reset with NO_ERROR after the trailers. Node submits them from a
+  // setImmediate (and skips them once the stream is closed), so the reset waits for the next one.
+  if (!this.readableEnded) setImmediate(endRequestSide, this);
 }
 
 function truncated(pending: number): RpcError {
@@ -336,6 +343,7 @@ class GrpcExchange {
         { ":status": 200, [H.contentType]: this.contentType, ...okTrailers(call) },
         respondEndStream,
       );
+      if (!stream.readableEnded) endRequestSide(stream);
       return;
     }
     this.trailers = okTrailers(call);
@@ -368,12 +376,15 @@ class GrpcExchange {
       const h: OutgoingHttpHeaders = { ":status": 200, [H.contentType]: this.contentType, ...t };
       call.responseHeaderIfAny?.writeTo(h as Record<string, string>);
       stream.respond(h, respondEndStream);
+      // Trailers-Only: the status is out, so a client still sending is told to stop.
+      if (!stream.readableEnded) endRequestSide(stream);
     } else {
       this.trailers = t;
       stream.end();
+      // The trailers follow once the stream asks for them (onWantTrailers resets the request side
+      // then); until then drain whatever the client still sends, the call is over.
+      if (!stream.readableEnded) stream.resume();
     }
-    // If the client is still sending (client/bidi streaming), the call is over: stop reading.
-    if (!stream.readableEnded) stream.resume();
   }
 }
 

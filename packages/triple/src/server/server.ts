@@ -15,6 +15,7 @@ import { HealthService } from "./health.js";
 import { createListener } from "./listener.js";
 import { MethodRouter } from "./method-router.js";
 import { registerReflection } from "./reflection.js";
+import { endRequestSide } from "./request-side.js";
 import type { PeerInfo } from "./server-call.js";
 import type { ServerMethod } from "./server-method.js";
 import { runtimeFrom, type ServerRuntime, type TripleServerOptions } from "./server-options.js";
@@ -408,7 +409,8 @@ function grpcTrailersOnly(
     },
     { endStream: true },
   );
-  stream.resume();
+  // The call is over before it began (no route, refused): a client still sending is told to stop.
+  endRequestSide(stream);
 }
 
 export function createTripleServer(options?: TripleServerOptions): TripleServer {

@@ -2,6 +2,7 @@ import type http from "node:http";
 import type http2 from "node:http2";
 import type { Readable } from "node:stream";
 import type { RawHeaders } from "../metadata/metadata.js";
+import { endRequestSide } from "./request-side.js";
 
 export type OutHeaders = Record<string, string | string[] | number>;
 
@@ -48,8 +49,12 @@ export class Http2Unary implements UnaryHttp {
     if (this.responded) return;
     this.sent = true;
     out[":status"] = status;
-    this.stream.respond(out);
-    this.stream.end(body);
+    const stream = this.stream;
+    stream.respond(out);
+    stream.end(body);
+    // Answered before the whole body arrived (too large, refused, no such method): once the response
+    // is out, the client is told to stop sending.
+    if (!stream.readableEnded) endRequestSide(stream);
   }
 
   onAbort(listener: () => void): void {

@@ -4,14 +4,18 @@
 // detectors, which eject at once when the count is reached (A50 leaves them out; Envoy has them, and
 // Istio's DestinationRule sets nothing else). Outcomes are classified in outlier-outcome.ts.
 //
-// - Ejected endpoints are left out of the balancer's pick. If every endpoint of the cluster is ejected
-//   (only possible with max_ejection_percent near 100), calls fail with UNAVAILABLE, as gRPC's do when
-//   every subchannel of the child policy reports TRANSIENT_FAILURE; Envoy's panic threshold would
-//   spread them over all endpoints instead.
+// - Ejected endpoints are left out of the balancer's pick. A priority whose endpoints are all ejected
+//   is skipped for the next one that has an endpoint not ejected, and used again once one of its
+//   endpoints returns: in gRPC outlier detection sits below the priority policy (A50), so such a
+//   priority reports TRANSIENT_FAILURE and the priority policy fails over (A56). If every endpoint of
+//   every priority is ejected, calls fail with UNAVAILABLE, as gRPC's do; Envoy's panic threshold
+//   would spread them over all endpoints instead.
 // - max_ejection_percent: an ejection may not take the ejected share above it, except that one
 //   endpoint may always be ejected (A50: "will eject at least one address regardless of the value").
 // - State is per endpoint address and survives EDS updates for endpoints that stay; it is dropped for
-//   endpoints that leave. The detector works over the endpoints calls may use (the chosen priority).
+//   endpoints that leave. The detector works over the endpoints calls may use: those of the preferred
+//   priority and of the later ones calls fail over to, as one cluster (as Envoy's detector does; in
+//   gRPC each priority has its own, which differs only in what max_ejection_percent is a share of).
 
 import { Code } from "@dubbo-mesh/triple";
 import type { OutlierDetectionConfig } from "@dubbo-mesh/xds";

@@ -1,11 +1,11 @@
 // The cluster strategy of a reference to a mesh host: everything the xDS configuration decides per
 // call, in gRPC's order -- route match, cluster pick, fault filter, then attempts: EDS drop policy,
-// endpoint pick by the cluster's lb policy (ejected endpoints left out), circuit breaker, the route's
-// retry policy with backoff, all within one deadline (the route's max_stream_duration, or the caller's
-// timeout when shorter: the deadline covers the retries, as in gRPC). Unary and streaming calls take
-// the same path; a stream is retried only before its response started and while no request message
-// was taken from a non-replayable iterable (gRPC's committed call), and it holds its circuit-breaker
-// slot until it ends.
+// endpoint pick by the cluster's lb policy (ejected endpoints left out; a priority with every endpoint
+// ejected fails over to the next), circuit breaker, the route's retry policy with backoff, all within
+// one deadline (the route's max_stream_duration, or the caller's timeout when shorter: the deadline
+// covers the retries, as in gRPC). Unary and streaming calls take the same path; a stream is retried
+// only before its response started and while no request message was taken from a non-replayable
+// iterable (gRPC's committed call), and it holds its circuit-breaker slot until it ends.
 import {
   type CallOptions,
   Code,
@@ -58,8 +58,8 @@ function unavailable(message: string): RpcError {
 export class XdsClusterStrategy implements ClusterStrategy {
   readonly name = "xds";
   private readonly faults = new ActiveFaults();
-  /** Directory list -> cluster -> its invokers (recomputed when either changes). */
-  private members = new WeakMap<readonly Invoker[], Map<ClusterEndpoints, readonly Invoker[]>>();
+  /** Directory list -> cluster -> its invokers per priority (recomputed when either changes). */
+  private members = new WeakMap<readonly Invoker[], Map<ClusterEndpoints, readonly (readonly Invoker[])[]>>();
 
   constructor(private readonly d: XdsClusterStrategyDeps) {}
 
@@ -308,7 +308,7 @@ export class XdsClusterStrategy implements ClusterStrategy {
   /**
    * The balancer's pick among the cluster's endpoints that outlier detection has not ejected, avoiding
    * ones this call tried already (istiod's `previous_hosts` retry predicate) and ones that just failed
-   * to connect, when others exist.
+   * to connect, when others exist. The endpoints are those of the first priority with one not ejected.
    */
   private pick(
     ctx: ClusterContext,
@@ -317,15 +317,11 @@ export class XdsClusterStrategy implements ClusterStrategy {
     routed: Routed,
     tried: readonly Invoker[],
   ): Invoker {
-    let members = this.membersOf(ctx.list(inv), ce);
-    if (members.length === 0) throw unavailable(`no endpoint of cluster ${ce.name} is left after routing`);
+    const priorities = this.membersOf(ctx.list(inv), ce);
+    let members = priorities[0];
     const od = ce.outlier;
-    if (od !== undefined && od.ejectedCount > 0) {
-      members = od.usable(members);
-      if (members.length === 0) {
-        throw unavailable(`every endpoint of cluster ${ce.name} is ejected by outlier detection`);
-      }
-    }
+    if (od !== undefined && od.ejectedCount > 0) members = od.usable(members);
+    if (members.length === 0) members = failover(priorities, ce);
     if (members.length === 1) return members[0];
     let candidates = members;
     if (tried.length > 0) {
@@ -341,20 +337,43 @@ export class XdsClusterStrategy implements ClusterStrategy {
     return healthy.length > 0 ? balancer.select(healthy, inv) : picked;
   }
 
-  private membersOf(all: readonly Invoker[], ce: ReadyCluster): readonly Invoker[] {
+  /** The directory's invokers of the cluster, per priority (recomputed when either changes). */
+  private membersOf(all: readonly Invoker[], ce: ReadyCluster): readonly (readonly Invoker[])[] {
     let byCluster = this.members.get(all);
     if (byCluster === undefined) {
       byCluster = new Map();
       this.members = new WeakMap([[all, byCluster]]);
     }
-    let list = byCluster.get(ce);
-    if (list === undefined) {
-      const keys = new Set(ce.keys);
-      list = all.filter((i) => keys.has(i.key));
-      byCluster.set(ce, list);
+    let lists = byCluster.get(ce);
+    if (lists === undefined) {
+      lists = ce.priorities.map((keys) => {
+        const wanted = new Set(keys);
+        return all.filter((i) => wanted.has(i.key));
+      });
+      byCluster.set(ce, lists);
     }
-    return list;
+    return lists;
   }
+}
+
+/**
+ * The first priority after the preferred one with an endpoint not ejected: gRPC's priority policy
+ * moving past children in TRANSIENT_FAILURE (A56), outlier detection being below it (A50). Off the
+ * common path: only when the preferred priority has nothing to offer. Throws when no priority has.
+ */
+function failover(priorities: readonly (readonly Invoker[])[], ce: ReadyCluster): readonly Invoker[] {
+  const od = ce.outlier;
+  let listed = priorities[0].length > 0;
+  for (let p = 1; p < priorities.length; p++) {
+    const members = priorities[p];
+    if (members.length === 0) continue;
+    listed = true;
+    const usable = od === undefined ? members : od.usable(members);
+    if (usable.length > 0) return usable;
+  }
+  if (!listed) throw unavailable(`no endpoint of cluster ${ce.name} is left after routing`);
+  const where = priorities.length > 1 ? ` (in all ${priorities.length} priorities)` : "";
+  throw unavailable(`every endpoint of cluster ${ce.name}${where} is ejected by outlier detection`);
 }
 
 /** The smaller of two timeouts where 0 means none. */
