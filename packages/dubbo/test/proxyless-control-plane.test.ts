@@ -6,10 +6,12 @@ import { after, before, describe, it } from "node:test";
 import { ControlPlane } from "@dubbo-mesh/control-plane";
 import { Code, createApp, type DubboApp, RpcError, silentLogger, xdsMesh } from "@dubbo-mesh/dubbo";
 import { closeSharedXdsClients } from "@dubbo-mesh/xds";
+import { type ApplyResource, resourceApi } from "./support/control-plane-api.js";
 import { GreetService } from "./support/greet.js";
 import { type MeshGreeter, startMeshGreeter } from "./support/mesh-greeters.js";
 import { deadPort } from "./support/ports.js";
 import { countBy, servedBy } from "./support/providers.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const TOKEN = "proxyless";
 
@@ -21,15 +23,7 @@ describe("proxyless SDK against our control plane", { timeout: 120_000 }, () => 
   let port = 0;
   let flakyPort = 0;
 
-  async function apply(kind: string, name: string, yaml: string | undefined): Promise<void> {
-    const res = await fetch(`${base}/api/v1/${kind}/demo/${name}`, {
-      method: yaml === undefined ? "DELETE" : "PUT",
-      ...(yaml === undefined ? {} : { body: yaml }),
-      headers: { "content-type": "application/yaml", authorization: `Bearer ${TOKEN}` },
-    });
-    assert.ok(res.status < 300 || (yaml === undefined && res.status === 404), await res.text());
-    await waitUntil(() => cp.ads.isCurrent(), "the control plane's push");
-  }
+  let apply: ApplyResource;
 
   const workloadEntry = (name: string, address: string, labels: Record<string, string>, p: number) =>
     `apiVersion: networking.istio.io/v1
@@ -45,6 +39,7 @@ spec:
     cp = new ControlPlane({ token: TOKEN, debounce: { quietMs: 20, maxMs: 500 } });
     const cpPort = (await cp.start()).port;
     base = `http://127.0.0.1:${cpPort}`;
+    apply = resourceApi(cp, base, TOKEN);
     // greeter v1 and v2: the same port on two loopback addresses, as two pods.
     greeters.push(await startMeshGreeter("v1", "127.0.0.2"));
     port = greeters[0].port;
@@ -317,20 +312,3 @@ spec:
     }
   });
 });
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

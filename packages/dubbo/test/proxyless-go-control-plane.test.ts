@@ -10,6 +10,7 @@ import { apiListener, assignment, edsCluster, routeConfiguration } from "./suppo
 import { GreetService } from "./support/greet.js";
 import { type MeshGreeter, startMeshGreeter } from "./support/mesh-greeters.js";
 import { countBy, servedBy } from "./support/providers.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const NODE = "proxyless~127.0.0.9~shop.demo~demo.svc.cluster.local";
 
@@ -229,20 +230,3 @@ describe("proxyless SDK against go-control-plane", { timeout: 240_000 }, () => {
     for (let i = 0; i < 20; i++) assert.equal(servedBy((await greeter.greet({ name: "z" })).greeting), "v2");
   });
 });
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -10,6 +10,7 @@ import { type GoXdsServer, startGoXdsServer } from "../../../interop/go/xds-serv
 import { apiListener, assignment, edsCluster, routeConfiguration } from "./support/envoy-json.js";
 import { GreetService } from "./support/greet.js";
 import { servedBy } from "./support/providers.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const NODE = "proxyless~127.0.0.9~outliers.demo~demo.svc.cluster.local";
 
@@ -260,20 +261,3 @@ describe("proxyless outlier detection and drop_overloads against go-control-plan
     assert.equal(shedder.served - servedBefore, ok, "a dropped call reaches no endpoint");
   });
 });
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

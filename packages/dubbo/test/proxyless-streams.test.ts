@@ -10,8 +10,10 @@ import { after, before, describe, it } from "node:test";
 import { ControlPlane } from "@dubbo-mesh/control-plane";
 import { Code, createApp, type DubboApp, RpcError, silentLogger, xdsMesh } from "@dubbo-mesh/dubbo";
 import { closeSharedXdsClients } from "@dubbo-mesh/xds";
+import { type ApplyResource, resourceApi } from "./support/control-plane-api.js";
 import { GreetService } from "./support/greet.js";
 import { servedBy } from "./support/providers.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const TOKEN = "streams";
 
@@ -82,15 +84,7 @@ describe("proxyless streaming calls and outlier detection against our control pl
   const providers: Provider[] = [];
   let port = 0;
 
-  async function apply(kind: string, name: string, yaml: string): Promise<void> {
-    const res = await fetch(`${base}/api/v1/${kind}/demo/${name}`, {
-      method: "PUT",
-      body: yaml,
-      headers: { "content-type": "application/yaml", authorization: `Bearer ${TOKEN}` },
-    });
-    assert.ok(res.status < 300, await res.text());
-    await waitUntil(() => cp.ads.isCurrent(), "the control plane's push");
-  }
+  let apply: ApplyResource;
 
   const workloadEntry = (name: string, address: string, app: string) =>
     `apiVersion: networking.istio.io/v1
@@ -105,6 +99,7 @@ spec:
   before(async () => {
     cp = new ControlPlane({ token: TOKEN, debounce: { quietMs: 20, maxMs: 500 } });
     base = `http://127.0.0.1:${(await cp.start()).port}`;
+    apply = resourceApi(cp, base, TOKEN);
     providers.push(await startProvider("s", "127.0.0.6", 0));
     port = providers[0].port;
     providers.push(await startProvider("t", "127.0.0.7", port));
@@ -414,20 +409,3 @@ spec:
     assert.ok(broken.served - servedBefore > 2);
   });
 });
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -24,8 +24,10 @@ import {
 import { certificateProviderStore, closeSharedXdsClients } from "@dubbo-mesh/xds";
 import { spawnChild } from "../../control-plane/test/support/children.js";
 import { spiffeId, TestPki } from "../../xds/test/support/test-pki.js";
+import { type ApplyResource, resourceApi } from "./support/control-plane-api.js";
 import { GreetService } from "./support/greet.js";
 import { RecordingLogger } from "./support/recording-logger.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const require = createRequire(import.meta.url);
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -49,15 +51,7 @@ describe("xDS mTLS (A29) between SDK consumer and SDK provider, through our cont
   const apps: DubboApp[] = [];
   const dirs: Record<string, string> = {};
 
-  async function apply(kind: string, name: string, yaml: string | undefined): Promise<void> {
-    const res = await fetch(`${base}/api/v1/${kind}/${NS}/${name}`, {
-      method: yaml === undefined ? "DELETE" : "PUT",
-      ...(yaml === undefined ? {} : { body: yaml }),
-      headers: { "content-type": "application/yaml", authorization: `Bearer ${TOKEN}` },
-    });
-    assert.ok(res.status < 300 || (yaml === undefined && res.status === 404), await res.text());
-    await waitUntil(() => cp.ads.isCurrent(), "the control plane's push");
-  }
+  let apply: ApplyResource;
 
   const istioMutual = (host: string) => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -170,6 +164,7 @@ spec:
     cp = new ControlPlane({ token: TOKEN, debounce: { quietMs: 10, maxMs: 200 } });
     cpPort = (await cp.start()).port;
     base = `http://127.0.0.1:${cpPort}`;
+    apply = resourceApi(cp, base, TOKEN, NS);
     await apply(
       "peerauthentications",
       "strict",
@@ -432,20 +427,3 @@ const readFile = (path: string): string => readFileSync(path, "utf8");
 
 const codeName = (code: number): string =>
   Object.entries(Code).find(([, v]) => v === code)?.[0] ?? String(code);
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

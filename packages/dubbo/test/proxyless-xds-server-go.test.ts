@@ -10,6 +10,7 @@ import { buildBootstrap, closeSharedXdsClients } from "@dubbo-mesh/xds";
 import { type GoXdsServer, startGoXdsServer } from "../../../interop/go/xds-server.js";
 import { GreetService } from "./support/greet.js";
 import { RecordingLogger } from "./support/recording-logger.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const require = createRequire(import.meta.url);
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -160,7 +161,7 @@ describe("xDS-enabled SDK server against go-control-plane", { timeout: 240_000 }
   it("serves once the Listener and its RDS route arrive; non-forwarding routes serve, others fail UNAVAILABLE", async () => {
     await server.setSnapshot(NODE, "1", [inboundListener(port), inboundRoutes()]);
     await mesh.whenServing();
-    await waitUntil(async () => (await call()) === "ok", "the first call");
+    await waitUntil(async () => (await call()) === "ok", "the first call", 15_000, 100);
     assert.equal(
       await call("/grpc.health.v1.Health/Check"),
       "UNAVAILABLE: xDS server: the route matching /grpc.health.v1.Health/Check is not a non-forwarding route (cluster)",
@@ -170,14 +171,19 @@ describe("xDS-enabled SDK server against go-control-plane", { timeout: 240_000 }
 
   it("an RDS-only update applies to the next calls on the same connection", async () => {
     await server.setSnapshot(NODE, "2", [inboundListener(port), inboundRoutes("/grpc.health.v1.Health/")]);
-    await waitUntil(async () => (await call("/grpc.health.v1.Health/Check")) === "ok", "the new route");
+    await waitUntil(
+      async () => (await call("/grpc.health.v1.Health/Check")) === "ok",
+      "the new route",
+      15_000,
+      100,
+    );
     assert.equal(await call(undefined, { "x-block": "yes" }), "PERMISSION_DENIED: RBAC: access denied");
   });
 
   it("a connection no filter chain matches is refused (and calls on an existing one fail)", async () => {
     const elsewhere = { source_prefix_ranges: [{ address_prefix: "10.0.0.0", prefix_len: 8 }] };
     await server.setSnapshot(NODE, "3", [inboundListener(port, elsewhere), inboundRoutes()]);
-    await waitUntil(async () => (await call()).startsWith("UNAVAILABLE"), "the chain change");
+    await waitUntil(async () => (await call()).startsWith("UNAVAILABLE"), "the chain change", 15_000, 100);
     const fresh = new grpc.Client(`${IP}:${port}`, grpc.credentials.createInsecure());
     const result = await new Promise<string>((resolve) =>
       fresh.makeUnaryRequest(
@@ -197,14 +203,14 @@ describe("xDS-enabled SDK server against go-control-plane", { timeout: 240_000 }
 
   it("the Listener deleted: not serving; back: serving again", async () => {
     await server.setSnapshot(NODE, "4", []);
-    await waitUntil(() => mesh.servingStatus()?.serving === false, "not serving");
+    await waitUntil(() => mesh.servingStatus()?.serving === false, "not serving", 15_000, 100);
     const status = mesh.servingStatus();
     assert.ok(status !== undefined && !status.serving);
     assert.match(status.reason, /has no Listener xds\.istio\.io\/grpc\/lds\/inbound\//);
     assert.match(await call(), /^UNAVAILABLE/);
     await server.setSnapshot(NODE, "5", [inboundListener(port), inboundRoutes()]);
     await mesh.whenServing();
-    await waitUntil(async () => (await call()) === "ok", "serving again");
+    await waitUntil(async () => (await call()) === "ok", "serving again", 15_000, 100);
   });
 
   it("a chain that requires TLS, without its certificate files, refuses connections with a clear log line", async () => {
@@ -259,20 +265,3 @@ describe("xDS-enabled SDK server against go-control-plane", { timeout: 240_000 }
     }
   });
 });
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -19,8 +19,10 @@ import {
   xdsMesh,
 } from "@dubbo-mesh/dubbo";
 import { closeSharedXdsClients } from "@dubbo-mesh/xds";
+import { type ApplyResource, resourceApi } from "./support/control-plane-api.js";
 import { GreetService } from "./support/greet.js";
 import { deadPort } from "./support/ports.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const require = createRequire(import.meta.url);
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -39,15 +41,8 @@ describe("xDS-enabled SDK server with RBAC, through our control plane", { timeou
   let port = 0;
   let grpcClient: InstanceType<typeof grpc.Client>;
 
-  async function policy(name: string, yaml: string | undefined): Promise<void> {
-    const res = await fetch(`${base}/api/v1/authorizationpolicies/demo/${name}`, {
-      method: yaml === undefined ? "DELETE" : "PUT",
-      ...(yaml === undefined ? {} : { body: yaml }),
-      headers: { "content-type": "application/yaml", authorization: `Bearer ${TOKEN}` },
-    });
-    assert.ok(res.status < 300 || (yaml === undefined && res.status === 404), await res.text());
-    await waitUntil(() => cp.ads.isCurrent(), "the control plane's push");
-  }
+  let apply: ApplyResource;
+  const policy = (name: string, yaml: string | undefined) => apply("authorizationpolicies", name, yaml);
 
   /** The provider's LDS subscription as the control plane sees it. */
   const providerLds = () => {
@@ -93,6 +88,7 @@ describe("xDS-enabled SDK server with RBAC, through our control plane", { timeou
     cp = new ControlPlane({ token: TOKEN, debounce: { quietMs: 10, maxMs: 200 } });
     cpPort = (await cp.start()).port;
     base = `http://127.0.0.1:${cpPort}`;
+    apply = resourceApi(cp, base, TOKEN);
     providerMesh = xdsMesh({
       xdsServer: `127.0.0.1:${cpPort}`,
       node: { namespace: "demo" },
@@ -354,22 +350,5 @@ async function tripleCall(origin: string, localAddress: string): Promise<{ statu
     });
   } finally {
     session.close();
-  }
-}
-
-async function waitUntil(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
