@@ -14,6 +14,7 @@ import type {
   VirtualHostConfig,
 } from "../resources/route-configuration/types.js";
 import { ClusterTree } from "./cluster-tree.js";
+import { coalesced } from "./coalesce.js";
 import type { ResolvedCluster, TargetConfig } from "./target-config.js";
 
 export interface TargetWatcher {
@@ -87,7 +88,6 @@ export function watchTarget(
   let closed = false;
   let listener: ClientListener | undefined;
   let route: RouteState = { kind: "none" };
-  let scheduled = false;
   let lastVirtualHostError: string | undefined;
   const tree = new ClusterTree(client, {
     onChange: () => schedule(),
@@ -98,16 +98,10 @@ export function watchTarget(
     if (!closed) watcher.onError?.(e);
   };
 
-  // Changes arrive in bursts (one response updates many resources, replays come as microtasks):
-  // settle them into one configuration.
-  const schedule = () => {
-    if (scheduled || closed) return;
-    scheduled = true;
-    queueMicrotask(() => {
-      scheduled = false;
-      if (!closed) publish();
-    });
-  };
+  const schedule = coalesced(
+    () => publish(),
+    () => closed,
+  );
 
   const setRoute = (next: RouteState) => {
     if (route.kind === "rds" && (next.kind !== "rds" || next.name !== route.name)) route.cancel();

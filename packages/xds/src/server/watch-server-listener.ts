@@ -7,6 +7,7 @@ import { serverListenerName } from "../bootstrap/listener-names.js";
 import type { CancelWatch } from "../client/watcher.js";
 import type { XdsClient } from "../client/xds-client.js";
 import { XdsClientError } from "../client/xds-client-error.js";
+import { coalesced } from "../resolver/coalesce.js";
 import type { HostPort } from "../resources/common/socket-address.js";
 import type { FilterChainConfig, ServerListener } from "../resources/listener/types.js";
 import type { ValidatedRouteConfiguration } from "../resources/route-configuration/types.js";
@@ -73,21 +74,16 @@ export function watchServerListener(
   let closed = false;
   let listener: ServerListener | undefined;
   const rds = new Map<string, RdsState>();
-  let scheduled = false;
 
   const report = (e: XdsClientError) => {
     if (!closed) watcher.onError?.(e);
   };
 
-  const schedule = () => {
-    if (scheduled || closed) return;
-    scheduled = true;
-    // One ADS response can update the listener and several routes: settle them into one publish.
-    queueMicrotask(() => {
-      scheduled = false;
-      if (!closed) publish();
-    });
-  };
+  // One ADS response can update the listener and several routes: settle them into one publish.
+  const schedule = coalesced(
+    () => publish(),
+    () => closed,
+  );
 
   const chainsOf = (l: ServerListener): FilterChainConfig[] =>
     l.defaultFilterChain === undefined ? [...l.filterChains] : [...l.filterChains, l.defaultFilterChain];
